@@ -89,7 +89,7 @@ def format_count(x: float, digits: int = 3) -> str:
     if x >= 1e15:
         return _scientific(x, digits)
     for scale, suffix in _SUFFIXES:
-        if x >= scale * (1 - 0.5 * 10 ** (1 - digits)):
+        if x >= scale * (1 - 0.5 * 10 ** (-digits)):  # what rounds up to 1 of this unit
             return f"{_sig(x / scale, digits)}{suffix}"
     return _sig(x, digits)
 

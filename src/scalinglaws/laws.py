@@ -121,7 +121,7 @@ class ChinchillaLaw:
         Taught in chapters/03_chinchilla.ipynb.
         """
         c = as_positive("compute", compute, "FLOP")
-        log_c6 = np.log(c / FLOP_PER_PARAM_TOKEN_TRAIN)
+        log_c6 = np.log(c) - math.log(FLOP_PER_PARAM_TOKEN_TRAIN)  # no underflow for tiny c
         log_g = math.log(self.G)
         n = _like(c, np.exp(log_g + self.a * log_c6))
         d = _like(c, np.exp(-log_g + self.b * log_c6))
@@ -190,8 +190,8 @@ class KaplanLaw:
 
     def loss_compute(self, compute: ArrayLike):
         """L(C_min) = (C_c/C_min)^alpha_C, with C given in FLOP and converted to PF-days (Eq. 1.3)."""
-        c_pf_days = as_positive("compute", compute, "FLOP") / PF_DAY
-        return np.exp(self.alpha_C * (math.log(self.C_c) - np.log(c_pf_days)))
+        log_c_pf_days = np.log(as_positive("compute", compute, "FLOP")) - math.log(PF_DAY)
+        return np.exp(self.alpha_C * (math.log(self.C_c) - log_c_pf_days))
 
     def loss(self, N: ArrayLike, D: ArrayLike):
         """Joint L(N, D) = [(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D with the Table 2 fit (Eq. 1.5)."""
@@ -205,7 +205,7 @@ class KaplanLaw:
     def optimal_allocation(self, compute: ArrayLike) -> Allocation:
         """Kaplan's compute-efficient allocation: N = N_e (C/PF-day)^0.73, D = C/(6N); loss from the joint law."""
         c = as_positive("compute", compute, "FLOP")
-        n = _like(c, np.exp(math.log(self.N_e) + self.p_N * np.log(c / PF_DAY)))
+        n = _like(c, np.exp(math.log(self.N_e) + self.p_N * (np.log(c) - math.log(PF_DAY))))
         d = _like(c, c / (FLOP_PER_PARAM_TOKEN_TRAIN * n))
         return Allocation(N=n, D=d, compute=c, loss=self.loss(n, d))
 

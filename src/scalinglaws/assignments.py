@@ -1,0 +1,180 @@
+"""Generate the student notebooks in ``exercises/`` from the solutions in ``solutions/``.
+
+In a solution code cell, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
+(nbgrader's markers) are the answer. The student version replaces them with a placeholder that
+lets the blank notebook run to the end:
+
+- at top level, every name the block assigns becomes ``name = ...``;
+- inside a function body, the block becomes ``...`` (the function returns None).
+
+``check`` reports ``...`` and ``None`` as "not answered yet".
+
+Usage::
+
+    python -m scalinglaws.assignments            # regenerate and execute exercises/
+    python -m scalinglaws.assignments --check    # exit 1 if exercises/ is out of date
+    python -m scalinglaws.assignments --execute-all   # re-run every notebook in place
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import sys
+from pathlib import Path
+
+import nbformat
+
+__all__ = ["BEGIN", "END", "strip_solutions", "student_notebook", "execute", "generate", "out_of_date"]
+
+BEGIN = "### BEGIN SOLUTION"
+END = "### END SOLUTION"
+PLACEHOLDER_COMMENT = "# YOUR ANSWER HERE"
+
+
+def _assigned_names(block: str) -> list[str]:
+    """Names assigned at the top level of a code block, in order of first assignment."""
+    names: list[str] = []
+    for node in ast.parse(block).body:
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            targets = [node.target]
+        for target in targets:
+            for sub in ast.walk(target):
+                if isinstance(sub, ast.Name) and sub.id not in names:
+                    names.append(sub.id)
+    return names
+
+
+def strip_solutions(source: str) -> str:
+    """Replace every solution block in a cell's source by its placeholder.
+
+    Raises ValueError for unbalanced markers.
+    """
+    out: list[str] = []
+    block: list[str] | None = None
+    indent = ""
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if block is not None:
+                raise ValueError(f"nested {BEGIN!r}")
+            block, indent = [], line[: len(line) - len(line.lstrip())]
+        elif stripped == END:
+            if block is None:
+                raise ValueError(f"{END!r} without {BEGIN!r}")
+            out.extend(_placeholder(block, indent))
+            block = None
+        elif block is not None:
+            block.append(line)
+        else:
+            out.append(line)
+    if block is not None:
+        raise ValueError(f"{BEGIN!r} without {END!r}")
+    return "\n".join(out)
+
+
+def _placeholder(block: list[str], indent: str) -> list[str]:
+    if indent:
+        return [indent + PLACEHOLDER_COMMENT, indent + "..."]
+    text = "\n".join(block)
+    names = _assigned_names(text)
+    if not names:
+        return [PLACEHOLDER_COMMENT]
+    return [PLACEHOLDER_COMMENT] + [f"{name} = ..." for name in names]
+
+
+def student_notebook(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The student version of a solution notebook: solutions stripped, outputs cleared."""
+    nb = copy.deepcopy(solution)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = strip_solutions(cell.source)
+            cell.outputs = []
+            cell.execution_count = None
+        cell.metadata.pop("execution", None)
+    nb.metadata.setdefault("scalinglaws", {})["generated_from"] = "solutions/"
+    return nb
+
+
+def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300) -> nbformat.NotebookNode:
+    """Run a notebook top to bottom on a fresh kernel in ``cwd`` and return it with outputs."""
+    from nbclient import NotebookClient
+
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}},
+                            record_timing=False)
+    client.execute()
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def _sources(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    return [(c.cell_type, c.source) for c in nb.cells]
+
+
+def out_of_date(root: Path) -> list[str]:
+    """Exercise notebooks whose cells differ from what ``solutions/`` generates (or are missing/extra)."""
+    stale = []
+    solutions = {p.name for p in (root / "solutions").glob("*.ipynb")}
+    exercises = {p.name for p in (root / "exercises").glob("*.ipynb")}
+    stale += [f"exercises/{n} (no solution)" for n in sorted(exercises - solutions)]
+    for name in sorted(solutions):
+        target = root / "exercises" / name
+        if not target.exists():
+            stale.append(f"exercises/{name} (missing)")
+            continue
+        want = student_notebook(nbformat.read(root / "solutions" / name, as_version=4))
+        if _sources(want) != _sources(nbformat.read(target, as_version=4)):
+            stale.append(f"exercises/{name}")
+    return stale
+
+
+def generate(root: Path, names: list[str] | None = None) -> list[Path]:
+    """Write and execute the student notebook for each solution (all, or those in ``names``)."""
+    written = []
+    for path in sorted((root / "solutions").glob("*.ipynb")):
+        if names and path.name not in names:
+            continue
+        nb = student_notebook(nbformat.read(path, as_version=4))
+        target = root / "exercises" / path.name
+        execute(nb, target.parent)
+        nbformat.write(nb, target)
+        written.append(target)
+    return written
+
+
+def execute_in_place(paths: list[Path]) -> None:
+    """Re-execute notebooks in place so their stored outputs are current."""
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        execute(nb, path.parent)
+        nbformat.write(nb, path)
+        print(f"executed {path}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if exercises/ is out of date")
+    parser.add_argument("--execute-all", action="store_true", help="re-run chapters/ and solutions/ in place, then regenerate exercises/")
+    parser.add_argument("names", nargs="*", help="solution notebook file names (default: all)")
+    args = parser.parse_args(argv)
+    root = Path.cwd()
+    if args.check:
+        stale = out_of_date(root)
+        for s in stale:
+            print(f"out of date: {s}")
+        return 1 if stale else 0
+    if args.execute_all:
+        chosen = lambda p: not args.names or p.name in args.names
+        execute_in_place([p for d in ("chapters", "solutions") for p in sorted((root / d).glob("*.ipynb")) if chosen(p)])
+    for path in generate(root, args.names or None):
+        print(f"generated {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

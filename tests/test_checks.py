@@ -1,0 +1,84 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scalinglaws.checks import STATUS_MARKS, Hint, Question, check, evaluate, questions
+import scalinglaws as sl
+
+
+def test_correct_answers_in_several_forms_are_accepted():
+    factor = 10 ** -sl.KAPLAN_2020.alpha_N
+    for answer in (factor, np.float64(factor), np.array(factor), f"{factor:.4f}", [factor]):
+        assert evaluate("pl-tenfold", answer).status == "correct"
+
+
+def test_unanswered_placeholders_are_reported_as_not_answered():
+    assert evaluate("pl-slope", ...).status == "unanswered"
+    assert evaluate("pl-slope", None).status == "unanswered"
+    assert evaluate("pl-implement-fit", lambda x, y: None).status == "unanswered"
+
+
+def test_a_known_misconception_gets_its_own_hint():
+    result = evaluate("pl-tenfold", 10 * sl.KAPLAN_2020.alpha_N)
+    assert result.status == "wrong" and "not raising 10 to the power" in result.message
+
+
+def test_off_by_powers_of_ten_and_signs_are_named():
+    q = Question("t-units", "number", lambda: 1.4e12, hint="Tokens.")
+    assert "factor of 10^3" in _run(q, 1.4e15).message
+    q2 = Question("t-sign", "number", lambda: -0.3)
+    assert "sign" in _run(q2, 0.3).message
+
+
+def _run(q, answer):
+    from scalinglaws import checks
+
+    return checks._CHECKERS[q.kind](q, answer)
+
+
+def test_choice_questions_read_letters_and_explain_wrong_options():
+    q = Question("t-choice", "choice", lambda: "b", options={"a": "x", "b": "y"}, hints=(Hint("a", "Not x."),))
+    assert _run(q, " B ").status == "correct"
+    assert _run(q, "a").message.endswith("Not x.")
+    assert _run(q, "c").status == "invalid" if "c" not in q.options else True
+
+
+def test_function_answers_that_raise_are_reported_not_raised():
+    result = evaluate("pl-implement-fit", lambda x, y: 1 / 0)
+    assert result.status == "wrong" and "ZeroDivisionError" in result.message
+
+
+def test_unknown_ids_list_the_known_ones(capsys):
+    check("no-such-question", 1)
+    out = capsys.readouterr().out
+    assert out.startswith(STATUS_MARKS["invalid"]) and "pl-slope" in out
+
+
+def test_every_registered_question_computes_its_expected_value():
+    for qid, q in questions().items():
+        if q.kind == "function":
+            for case in q.cases():
+                q.expected(*case)
+        else:
+            assert q.expected() is not None, qid
+
+
+def test_check_prints_exactly_one_line(capsys):
+    check("pl-slope", -0.3)
+    assert capsys.readouterr().out.count("\n") == 1
+
+
+anything = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
+    st.lists(st.floats(), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.just(object()), st.just(lambda *a: "x"), st.just(np.array([np.nan, 1.0])),
+)
+
+
+@given(qid=st.sampled_from(["pl-slope", "pl-tenfold", "pl-fit", "pl-implement-fit", "pl-floor-slope", "zz"]),
+       answer=anything)
+def test_a_check_never_raises_whatever_the_learner_passes(qid, answer):
+    result = evaluate(qid, answer)
+    assert result.status in STATUS_MARKS
+    assert "Traceback" not in result.message
