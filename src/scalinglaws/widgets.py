@@ -263,6 +263,7 @@ class ComputeBudgetExplorer(Explorer):
     """Compute slider → Chinchilla-optimal N, D, tokens/param and loss, on the IsoFLOP curve it lies on."""
 
     title = "Compute-budget explorer"
+    figsize = (7.6, 3.6)
 
     def __init__(self, law: ChinchillaLaw = HOFFMANN_2022, lo: float = 1e18, hi: float = 1e27, default: float = 1e21):
         self.law = law
@@ -279,7 +280,7 @@ class ComputeBudgetExplorer(Explorer):
         self.curve = self.moving(*ax.plot([], [], color="C0", label="IsoFLOP curve: D = C/(6N)"))
         self.point = self.moving(*ax.plot([], [], "o", color="C3", label="compute-optimal N"))
         ax.axhline(self.law.E, color="grey", ls=":", label=f"irreducible E = {self.law.E:g}")
-        ax.legend(loc="upper right", fontsize=8)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
         ax.set_xlim(self.n_range[0], self.n_range[-1])
         ax.set_ylim(self.law.E - 0.2, self.law.E + 2.6)
 

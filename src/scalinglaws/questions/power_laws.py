@@ -11,10 +11,15 @@ EXAMPLE_LAW = PowerLaw(coef=5.0, exponent=-0.3)
 """The power law of question pl-slope: y = 5 · x^-0.3."""
 
 
+DATA_LAW = PowerLaw(coef=40.0, exponent=-0.12)
+DATA_NOISE = 0.03
+"""The law and relative noise behind example_data() (question pl-fit)."""
+
+
 def example_data() -> tuple[np.ndarray, np.ndarray]:
-    """The seeded noisy data of question pl-fit: 12 points of y = 40 · x^-0.12 with 3% noise."""
+    """The seeded noisy data of question pl-fit: 12 points of DATA_LAW with DATA_NOISE log-normal noise."""
     x = np.logspace(6, 11, 12)
-    return x, noisy_samples(PowerLaw(40.0, -0.12), x, noise=0.03, seed=2020)
+    return x, noisy_samples(DATA_LAW, x, noise=DATA_NOISE, seed=2020)
 
 
 def chinchilla_n_term() -> PowerLaw:
@@ -70,7 +75,8 @@ register(
             Hint(lambda: float(np.polyfit(*example_data(), 1)[0]), "That is the slope on linear axes; fit log y against log x."),
         ),
         hint="Fit a straight line to (log x, log y), e.g. with np.polyfit(np.log(x), np.log(y), 1), or use scalinglaws.fit_power_law.",
-        explain="The data were drawn from y = 40 · x^−0.12 with 3% noise; the fit recovers the exponent closely.",
+        explain=(f"The data were drawn from y = {DATA_LAW.coef:g} · x^{DATA_LAW.exponent:g} with {DATA_NOISE:.0%} "
+                 "noise; the fit recovers the exponent closely."),
     ),
     Question(
         "pl-implement-fit", "function", _fit_reference, cases=_fit_cases, rtol=1e-6,
