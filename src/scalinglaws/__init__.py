@@ -25,5 +25,18 @@ from .laws import (
     KaplanLaw,
     ScalingLaw,
 )
+from .fit import (
+    BOOTSTRAP_GRID,
+    HOFFMANN_GRID,
+    BootstrapResult,
+    ComputeOptimalFit,
+    FitResult,
+    InitGrid,
+    bootstrap_approach2,
+    bootstrap_approach3,
+    fit_approach1,
+    fit_approach2,
+    fit_approach3,
+)
 
 __version__ = "0.1.0"
