@@ -38,6 +38,7 @@ execute: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/fit_approach3.py
 
 # Re-resolve the lock from pyproject.toml in a throwaway environment.
 lock:
