@@ -25,5 +25,7 @@ from .laws import (
     KaplanLaw,
     ScalingLaw,
 )
+from .reconciliation import PEARCE_SONG_2024, PORIAN_2024_TABLE_1
+from .transformer import GPT3_FAMILY, TransformerShape, non_embedding_params
 
 __version__ = "0.1.0"
