@@ -38,5 +38,7 @@ from .fit import (
     fit_approach2,
     fit_approach3,
 )
+from .reconciliation import PEARCE_SONG_2024, PORIAN_2024_TABLE_1
+from .transformer import GPT3_FAMILY, TransformerShape, non_embedding_params
 
 __version__ = "0.1.0"
