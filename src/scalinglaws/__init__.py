@@ -26,4 +26,13 @@ from .laws import (
     ScalingLaw,
 )
 
+from .allocation import (
+    TOKENS_PER_PARAM_RULE,
+    Misallocation,
+    compute_for_loss,
+    fixed_ratio_allocation,
+    misallocation_penalty,
+    scaled_allocation,
+)
+
 __version__ = "0.1.0"
