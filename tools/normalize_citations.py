@@ -12,13 +12,23 @@ import nbformat
 
 BLOCK = re.compile(r"\n*#+ References\s*\n+```\{bibliography\}[^`]*```\s*$", re.S)
 BARE_BLOCK = re.compile(r"\n*```\{bibliography\}[^`]*```", re.S)
-PREFIX = re.compile(r"(\{cite(?::[a-z]+)?\}`)[a-z0-9]+-(?=[a-z]+\d{4})")
+CITE = re.compile(r"(\{cite(?::[a-z]+)?\}`)([^`]+)`")
+BIB_KEYS = set(re.findall(r"@\w+\{([^,]+),", (Path(__file__).resolve().parents[1] / "references.bib").read_text()))
+
+
+def _strip_prefix(key: str) -> str:
+    """'ch03-hoffmann2022training' -> 'hoffmann2022training' when only the unprefixed key is in references.bib."""
+    key = key.strip()
+    if key not in BIB_KEYS and "-" in key and key.split("-", 1)[1] in BIB_KEYS:
+        return key.split("-", 1)[1]
+    return key
 
 
 def normalize(text: str) -> str:
     text = BLOCK.sub("", text)
     text = BARE_BLOCK.sub("", text)
-    return PREFIX.sub(r"\1", text).rstrip() + ("\n" if text.endswith("\n") else "")
+    text = CITE.sub(lambda m: m.group(1) + ",".join(_strip_prefix(k) for k in m.group(2).split(",")) + "`", text)
+    return text.rstrip() + ("\n" if text.endswith("\n") else "")
 
 
 def main(paths):

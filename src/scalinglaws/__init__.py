@@ -41,4 +41,13 @@ from .fit import (
 from .reconciliation import PEARCE_SONG_2024, PORIAN_2024_TABLE_1
 from .transformer import GPT3_FAMILY, TransformerShape, non_embedding_params
 
+from .allocation import (
+    TOKENS_PER_PARAM_RULE,
+    Misallocation,
+    compute_for_loss,
+    fixed_ratio_allocation,
+    misallocation_penalty,
+    scaled_allocation,
+)
+
 __version__ = "0.1.0"
