@@ -1,5 +1,7 @@
 import itertools
 
+import numpy as np
+
 import pytest
 
 import scalinglaws as sl
@@ -42,3 +44,15 @@ def test_axes_limits_stay_fixed(explorer):
     explorer.png(demand=1e9, loss=2.2)
     after = (explorer.plane.get_xlim(), explorer.plane.get_ylim(), explorer.cost.get_xlim(), explorer.cost.get_ylim())
     assert before == after
+
+
+def test_the_demand_curves_drawn_are_the_lifetime_optima(explorer):
+    explorer.update(demand=1e12, loss=2.0)
+    demands, life = explorer.life_cost.get_data()
+    _, chin = explorer.chin_cost.get_data()
+    assert demands.min() < 1e9 and demands.max() > 1e15
+    pick = np.searchsorted(demands[::-1], [1e10, 1e12, 1e14])
+    for demand, total, chin_total in zip(demands[::-1][pick], life[::-1][pick], chin[::-1][pick]):
+        best = sl.lifetime_optimal(sl.HOFFMANN_2022_UNROUNDED, 2.0, demand)
+        assert total == pytest.approx(best.optimum.total_flops, rel=1e-9)
+        assert chin_total == pytest.approx(best.chinchilla.total_flops, rel=1e-9)

@@ -9,7 +9,14 @@ import numpy as np
 from ..compute import format_count, format_flop
 from ..laws import HOFFMANN_2022_UNROUNDED, ChinchillaLaw
 from ..models import model
-from ..lifetime import iso_loss_tokens, lifetime_optimal, min_params_for_loss
+from ..lifetime import (
+    chinchilla_optimal_for_loss,
+    implied_inference_tokens,
+    iso_loss_tokens,
+    lifetime_flops,
+    lifetime_optimal,
+    min_params_for_loss,
+)
 from ..widgets import Control, Explorer
 
 __all__ = ["OvertrainingExplorer"]
@@ -37,19 +44,33 @@ class OvertrainingExplorer(Explorer):
             Control("demand", "Lifetime inference demand (tokens served)", DEMANDS, 1e12, log=True, fmt=_demand_label),
             Control("loss", "Target loss (nats/token)", LOSSES, 2.0, fmt=lambda v: f"{v:.2f}"),
         )
-        self.demand_grid = np.logspace(9, 15, 61)
+        self.demand_range = (DEMANDS[0], DEMANDS[-1])
         self._curves: dict[float, tuple] = {}
         super().__init__()
 
     # --- the model computation, cached per target loss ---------------------------------------------------
     def _curve(self, loss: float):
-        """Iso-loss curve and the lifetime optima over the demand grid, for one target loss."""
+        """Iso-loss curve, and lifetime FLOP of both optima against demand, for one target loss.
+
+        The demand curve is drawn parametrically, without solving anything: each point (N, D) of the iso-loss
+        curve between N_min and the Chinchilla point is the lifetime optimum for exactly one demand,
+        ``implied_inference_tokens(law, N, D)``.
+        """
         key = round(float(loss), 6)
         if key not in self._curves:
             n_min = min_params_for_loss(self.law, key)
             n = np.geomspace(n_min * 1.02, 1e13, 200)
-            best = lifetime_optimal(self.law, key, self.demand_grid)
-            self._curves[key] = (n, iso_loss_tokens(self.law, n, key), best)
+            chin = chinchilla_optimal_for_loss(self.law, key)
+            near_chinchilla = chin.N * (1 - np.geomspace(1e-2, 1e-7, 40))  # where the demand falls to zero
+            n_opt = np.concatenate([np.geomspace(n_min * (1 + 1e-6), chin.N * (1 - 1e-2), 260, endpoint=False),
+                                    near_chinchilla])
+            d_opt = iso_loss_tokens(self.law, n_opt, key)
+            demand = implied_inference_tokens(self.law, n_opt, d_opt)
+            keep = demand > 0
+            n_opt, d_opt, demand = n_opt[keep], d_opt[keep], demand[keep]
+            life = lifetime_flops(n_opt, d_opt, demand)
+            chin_cost = lifetime_flops(chin.N, chin.D, demand)
+            self._curves[key] = (n, iso_loss_tokens(self.law, n, key), demand, life, chin_cost)
         return self._curves[key]
 
     def draw_static_parts(self) -> None:
@@ -78,21 +99,21 @@ class OvertrainingExplorer(Explorer):
                  ylabel="lifetime FLOP (train + serve)", title="lifetime compute at the target loss")
         self.chin_cost = self.moving(*cost.plot([], [], color="C2", label="Chinchilla-optimal model"))
         self.life_cost = self.moving(*cost.plot([], [], color="C3", label="lifetime-optimal model"))
-        cost.set_xlim(self.demand_grid[0], self.demand_grid[-1])
+        cost.set_xlim(*self.demand_range)
         self.marker = self.moving(*cost.plot([], [], ls=":", color="0.3", lw=1))
         low = float(lifetime_optimal(self.law, max(LOSSES), 0.0).chinchilla.total_flops)
-        high = float(lifetime_optimal(self.law, min(LOSSES), self.demand_grid[-1]).chinchilla.total_flops)
+        high = float(lifetime_optimal(self.law, min(LOSSES), self.demand_range[1]).chinchilla.total_flops)
         cost.set_ylim(low / 2, high * 2)
         cost.legend(loc="upper left", fontsize=7)
 
     def update(self, demand: float, loss: float) -> str:
-        n, d, best = self._curve(loss)
+        n, d, demands, life, chin_cost = self._curve(loss)
         here = lifetime_optimal(self.law, round(float(loss), 6), demand)
         self.iso.set_data(n, d)
         self.chin_pt.set_data([here.chinchilla.N], [here.chinchilla.D])
         self.life_pt.set_data([here.optimum.N], [here.optimum.D])
-        self.chin_cost.set_data(self.demand_grid, best.chinchilla.total_flops)
-        self.life_cost.set_data(self.demand_grid, best.optimum.total_flops)
+        self.chin_cost.set_data(demands, chin_cost)
+        self.life_cost.set_data(demands, life)
         self.marker.set_data([demand, demand], self.cost.get_ylim())
         o, c = here.optimum, here.chinchilla
         return (f"loss {loss:.2f}, demand {demand:.2g} tokens: lifetime-optimal N = {format_count(o.N)}, "
