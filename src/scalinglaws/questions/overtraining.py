@@ -6,7 +6,7 @@ import numpy as np
 from ..checks import Hint, Question, register
 from ..compute import FLOP_PER_PARAM_TOKEN_INFER, FLOP_PER_PARAM_TOKEN_TRAIN
 from ..laws import BESIROGLU_2024, HOFFMANN_2022, HOFFMANN_2022_UNROUNDED, ChinchillaLaw
-from ..lifetime import breakeven_inference_tokens, chinchilla_optimal_for_loss, lifetime_flops, lifetime_optimal
+from ..lifetime import chinchilla_optimal_for_loss, lifetime_flops, lifetime_optimal
 from ..models import model
 
 GRID_LAW = HOFFMANN_2022_UNROUNDED
