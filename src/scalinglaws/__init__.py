@@ -51,3 +51,20 @@ from .allocation import (
 )
 
 __version__ = "0.1.0"
+
+# Chapter 5: overtraining for inference (lifetime compute) and repeated data.
+from .lifetime import (
+    SARDANA_2024_FIG1,
+    BudgetOptimum,
+    LifetimeOptimum,
+    LifetimePlan,
+    breakeven_inference_tokens,
+    budget_optimal,
+    chinchilla_optimal_for_loss,
+    implied_inference_tokens,
+    iso_loss_tokens,
+    lifetime_flops,
+    lifetime_optimal,
+    min_params_for_loss,
+)
+from .repeated_data import MUENNIGHOFF_2023_R_D_STAR, effective_tokens

@@ -1,0 +1,172 @@
+"""Practice questions for chapters/05_overtraining.ipynb (solutions/05_overtraining.ipynb)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..checks import Hint, Question, register
+from ..compute import FLOP_PER_PARAM_TOKEN_INFER, FLOP_PER_PARAM_TOKEN_TRAIN
+from ..laws import BESIROGLU_2024, HOFFMANN_2022, HOFFMANN_2022_UNROUNDED, ChinchillaLaw
+from ..lifetime import chinchilla_optimal_for_loss, lifetime_flops, lifetime_optimal
+from ..models import model
+
+GRID_LAW = HOFFMANN_2022_UNROUNDED
+"""The law of question over-grid-search (Hoffmann et al. 2022, unrounded TeX values)."""
+GRID_LOSS = 2.0
+"""Target loss of question over-grid-search, nats/token."""
+GRID_DEMAND = 1e13
+"""Lifetime inference demand of question over-grid-search, tokens."""
+EQUAL_LOSS_TOKENS = 3e12
+"""Training tokens of the larger model in question over-200b (the source text's '200B trained on 3T')."""
+
+
+def _llama(name: str) -> tuple[float, float]:
+    m = model(name)
+    return m.params, m.tokens
+
+
+def _tpp() -> tuple[float, float]:
+    return model("Llama 3 8B").tokens_per_param, model("Llama 3 70B").tokens_per_param
+
+
+def _infer_ratio() -> float:
+    return _llama("Llama 3 70B")[0] / _llama("Llama 3 8B")[0]
+
+
+def _breakeven(train: float = FLOP_PER_PARAM_TOKEN_TRAIN, serve: float = FLOP_PER_PARAM_TOKEN_INFER) -> float:
+    (ns, ds), (nl, dl) = _llama("Llama 3 8B"), _llama("Chinchilla")
+    return train * (ns * ds - nl * dl) / (serve * (nl - ns))
+
+
+def _quality_gap(law: ChinchillaLaw) -> float:
+    return float(law.loss(*_llama("Llama 3 8B")) - law.loss(*_llama("Chinchilla")))
+
+
+def _overtraining(law: ChinchillaLaw) -> float:
+    n, d = _llama("Llama 3 8B")
+    same_loss = chinchilla_optimal_for_loss(law, law.loss(n, d))
+    return (d / n) / same_loss.tokens_per_param
+
+
+def _overtraining_same_compute(law: ChinchillaLaw) -> float:
+    n, d = _llama("Llama 3 8B")
+    return (d / n) / law.tokens_per_param_at(FLOP_PER_PARAM_TOKEN_TRAIN * n * d)
+
+
+def _equal_loss_params(law: ChinchillaLaw) -> float:
+    target = law.loss(*_llama("Llama 3 70B"))
+    room = target - law.E - law.B * EQUAL_LOSS_TOKENS ** -law.beta
+    return float((law.A / room) ** (1 / law.alpha))
+
+
+def _grid_answer(serve_rate: float = FLOP_PER_PARAM_TOKEN_INFER, demand: float = GRID_DEMAND) -> float:
+    return lifetime_optimal(GRID_LAW, GRID_LOSS, demand * serve_rate / FLOP_PER_PARAM_TOKEN_INFER).optimum.N
+
+
+def _lifetime_cases() -> list[tuple]:
+    return [(8e9, 15e12, 0.0), (8e9, 15e12, 1e12), (70e9, 1.4e12, 5e14), (np.array([7e9, 70e9]), 2e12, 1e13)]
+
+
+register(
+    Question(
+        "over-tokens-per-param", "number", _tpp, rtol=0.01,
+        prompt="Training tokens per parameter of Llama 3 8B and Llama 3 70B, as a tuple (8B, 70B).",
+        hints=(
+            Hint((150.0, 150.0), "≈150 tokens/param (one source text's figure for 'Llama 3') matches no Llama 3 "
+                                 "model: divide each model's ≈15T training tokens by its own parameter count."),
+            Hint((20.0, 20.0), "20 tokens/param is Chinchilla's rule of thumb, not what Llama 3 did."),
+            Hint(lambda: _tpp()[::-1], "You swapped them: the smaller model saw the same tokens, so it has more per parameter."),
+            Hint(lambda: (1 / _tpp()[0], 1 / _tpp()[1]), "That is parameters per token: divide D by N, not N by D."),
+        ),
+        hint="Tokens per parameter is D / N; both models were trained on ≈15T tokens (the paper says 'over 15T').",
+        explain="8B: 15T / 8B = 1,875; 70B: 15T / 70B ≈ 214. The 405B, on 15.6T, is at ≈38.5.",
+    ),
+    Question(
+        "over-inference-ratio", "number", _infer_ratio, rtol=0.005,
+        prompt="How many times more FLOP does Llama 3 70B spend per generated token than Llama 3 8B?",
+        hints=(
+            Hint(8.0, "The source text rounds this to '8×'; at 2·N FLOP per token the ratio is exactly 70/8."),
+            Hint(lambda: 1 / _infer_ratio(), "That is the 8B's cost relative to the 70B's; the question asks the reverse."),
+            Hint(lambda: 3 * _infer_ratio(), "Both models pay the same 2 FLOP per parameter per token; the 6 of training cancels too."),
+        ),
+        hint="Inference costs 2·N FLOP per token, so the ratio of two models is the ratio of their N.",
+        explain="70/8 = 8.75× per token. Whether the 8B gives the same quality is a separate question (over-quality-gap).",
+    ),
+    Question(
+        "over-breakeven", "number", _breakeven, rtol=0.02, unit="tokens",
+        prompt="Llama 3 8B (15T tokens) vs a Chinchilla-shaped 70B (1.4T tokens): beyond how many served tokens "
+               "does the 8B cost fewer lifetime FLOP?",
+        hints=(
+            Hint(lambda: _breakeven(train=2.0), "Training and serving cost different FLOP per token: 6·N to train "
+                                                "(forward and backward), 2·N to serve (forward only)."),
+            Hint(lambda: _breakeven() * 2 * (70e9 - 8e9), "That is the extra training FLOP of the 8B; divide it by the "
+                                                          "FLOP the 8B saves per served token, 2·(N_70B − N_8B)."),
+        ),
+        hint="Set 6·N_s·D_s + 2·N_s·T = 6·N_l·D_l + 2·N_l·T and solve for T.",
+        explain="About 1.1T served tokens; beyond that, every token served by the smaller model is 8.75× cheaper. "
+                "That is the lifetime argument for over-training, provided the two models are equally good (Q5).",
+    ),
+    Question(
+        "over-quality-gap", "number", lambda: _quality_gap(BESIROGLU_2024), rtol=0.02, unit="nats/token",
+        prompt="Under the Epoch refit (sl.BESIROGLU_2024), L(Llama 3 8B on 15T) − L(Chinchilla 70B on 1.4T).",
+        hints=(
+            Hint(lambda: _quality_gap(HOFFMANN_2022), "That is the gap under Hoffmann's rounded published fit, where "
+                                                       "the two are nearly equal; use sl.BESIROGLU_2024."),
+            Hint(lambda: _quality_gap(HOFFMANN_2022_UNROUNDED), "That is the gap under Hoffmann's unrounded fit; use sl.BESIROGLU_2024."),
+            Hint(lambda: -_quality_gap(BESIROGLU_2024), "Check the order: 8B's loss minus the 70B's."),
+        ),
+        hint="Evaluate law.loss(N, D) for both models with law = sl.BESIROGLU_2024 and subtract.",
+        explain="≈0.05 nats/token worse: under the corrected fit the 8B does not reach the 70B Chinchilla model's "
+                "loss, and either way the law is extrapolated to 1,875 tokens/param, far beyond its data.",
+    ),
+    Question(
+        "over-overtraining-factor", "number", lambda: _overtraining(HOFFMANN_2022_UNROUNDED), rtol=0.02,
+        prompt="Overtraining factor of Llama 3 8B under sl.HOFFMANN_2022_UNROUNDED: its tokens/param divided by "
+               "the tokens/param of the Chinchilla-optimal model with the same loss.",
+        hints=(
+            Hint(lambda: model("Llama 3 8B").tokens_per_param / 20, "20 tokens/param is a rule of thumb; compare "
+                                                                      "with the fit's own optimum at the same loss."),
+            Hint(lambda: _overtraining_same_compute(HOFFMANN_2022_UNROUNDED), "That compares with the compute-optimal "
+                 "model of the same training compute, which reaches a lower loss; the question fixes the loss."),
+            Hint(lambda: _overtraining(BESIROGLU_2024), "That is the Epoch refit's answer; use sl.HOFFMANN_2022_UNROUNDED."),
+            Hint(lambda: _overtraining(HOFFMANN_2022), "That is the rounded fit's answer; use sl.HOFFMANN_2022_UNROUNDED."),
+        ),
+        hint="sl.chinchilla_optimal_for_loss(law, law.loss(N, D)).tokens_per_param is the ratio to compare with.",
+        explain="≈34× past this fit's optimum at equal loss (≈56 tokens/param): large, but much less than the "
+                "≈94× you get against the 20 tokens/param rule of thumb. The factor depends on the fit.",
+    ),
+    Question(
+        "over-200b", "number", lambda: _equal_loss_params(BESIROGLU_2024), rtol=0.02, unit="parameters",
+        prompt="Under the Epoch refit, how many parameters must a model trained on 3T tokens have to match the "
+               "loss of Llama 3 70B on 15T?",
+        hints=(
+            Hint(lambda: _equal_loss_params(HOFFMANN_2022), "That is the rounded Hoffmann fit's answer; use sl.BESIROGLU_2024."),
+            Hint(lambda: _equal_loss_params(HOFFMANN_2022_UNROUNDED), "That is the unrounded Hoffmann fit's answer; use sl.BESIROGLU_2024."),
+        ),
+        hint="Solve E + A/N^α + B/(3e12)^β = L(70B, 15T) for N: N = (A / (L − E − B·(3e12)^−β))^(1/α).",
+        explain="≈204B under the Epoch refit, close to the source text's '200B on 3T'; Hoffmann's fits need 520–850B.",
+    ),
+    Question(
+        "over-implement-lifetime", "function", lifetime_flops, cases=_lifetime_cases, rtol=1e-9,
+        prompt="Write lifetime(N, D, served) returning training plus serving FLOP.",
+        hints=(
+            Hint(lambda n, d, t: 6 * n * d + 6 * n * t, "Serving is a forward pass only: 2·N FLOP per token, not 6·N."),
+            Hint(lambda n, d, t: 2 * n * d + 2 * n * t, "Training costs 6·N FLOP per token (forward 2N + backward 4N)."),
+            Hint(lambda n, d, t: 6 * n * d + 0 * t, "Add the serving FLOP: 2·N per served token."),
+        ),
+        hint="Training 6·N·D plus serving 2·N per served token.",
+        explain="The same formula as sl.lifetime_flops (which also counts prompt tokens at 2·N each).",
+    ),
+    Question(
+        "over-grid-search", "number", _grid_answer, rtol=0.02, unit="parameters",
+        prompt="With a grid search along the iso-loss curve, the N that minimises lifetime FLOP at loss 2.0 and "
+               "1e13 served tokens (sl.HOFFMANN_2022_UNROUNDED).",
+        hints=(
+            Hint(lambda: _grid_answer(demand=0.0), "That is the Chinchilla-optimal model of loss 2.0: you left out the serving FLOP."),
+            Hint(lambda: _grid_answer(serve_rate=6.0), "Serving costs 2·N per token, not 6·N."),
+        ),
+        hint="N = np.geomspace(1.001 * sl.min_params_for_loss(law, 2.0), 1e13, 100_000); "
+             "D = sl.iso_loss_tokens(law, N, 2.0); take N at the minimum of 6·N·D + 2·N·1e13.",
+        explain="A dense grid finds what sl.lifetime_optimal solves exactly: a model well below the "
+                "Chinchilla-optimal size, trained on several times more tokens per parameter.",
+    ),
+)
