@@ -46,6 +46,9 @@ __all__ = [
     "compute_matched_comparison",
     "EXAMPLE_WRONG_ANSWERS",
     "EXAMPLE_VERIFIER",
+    "BROWN_2024_SWE_BENCH_LITE",
+    "SNELL_2024",
+    "WU_2024_LLEMMA_PARAMS",
 ]
 
 EXAMPLE_WRONG_ANSWERS = (0.5, 0.25, 0.125, 0.125)
@@ -55,6 +58,21 @@ wrong samples, the next a quarter, two more an eighth each. Used by the chapter'
 EXAMPLE_VERIFIER = (0.9, 0.1)
 """An illustrative imperfect verifier (not from a paper): (true-positive rate, false-positive rate) = it
 accepts 90% of correct samples and 10% of wrong ones."""
+
+# --- published results quoted in chapters/06_inference_scaling.ipynb -----------------------------------
+BROWN_2024_SWE_BENCH_LITE = {"model": "DeepSeek-Coder-V2-Instruct", "one_sample": 0.159, "samples": 250,
+                             "coverage": 0.56, "previous_single_sample_best": 0.43}
+"""Brown et al. 2024 (arXiv 2407.21787), abstract: SWE-bench Lite issues solved, 15.9% with one sample and
+56% with 250 samples (coverage), against a 43% single-attempt state of the art."""
+
+SNELL_2024 = {"size_ratio": 14, "efficiency_over_best_of_n": 4}
+"""Snell et al. 2024 (arXiv 2408.03314), abstract: in a FLOPs-matched evaluation, test-time compute lets a
+smaller model "outperform a 14x larger model" on problems where it has "somewhat non-trivial success rates"
+(not on the hardest); compute-optimal allocation is "more than 4x" as efficient as a best-of-N baseline."""
+
+WU_2024_LLEMMA_PARAMS = (7e9, 34e9)
+"""Wu et al. 2024 (arXiv 2408.00724), abstract: Llemma-7B with the REBASE tree search "consistently outperforms"
+Llemma-34B across all tested inference strategies on MATH. Sizes in parameters, from the model names."""
 
 
 # --- validation helpers -----------------------------------------------------------------------
