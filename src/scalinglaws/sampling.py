@@ -62,7 +62,7 @@ accepts 90% of correct samples and 10% of wrong ones."""
 # --- published results quoted in chapters/06_inference_scaling.ipynb -----------------------------------
 BROWN_2024_SWE_BENCH_LITE = {"model": "DeepSeek-Coder-V2-Instruct", "one_sample": 0.159, "samples": 250,
                              "coverage": 0.56, "previous_single_sample_best": 0.43}
-"""Brown et al. 2024 (arXiv 2407.21787), abstract: SWE-bench Lite issues solved, 15.9% with one sample and
+"""Brown et al. 2024 (arXiv 2407.21787), headline result: SWE-bench Lite issues solved, 15.9% with one sample and
 56% with 250 samples (coverage), against a 43% single-attempt state of the art."""
 
 SNELL_2024 = {"size_ratio": 14, "efficiency_over_best_of_n": 4}
