@@ -50,6 +50,28 @@ from .allocation import (
     scaled_allocation,
 )
 
+from .sampling import (
+    EXAMPLE_VERIFIER,
+    EXAMPLE_WRONG_ANSWERS,
+    CoverageLaw,
+    best_of_n_accuracy,
+    best_of_n_limit,
+    beta_coverage,
+    beta_failure_asymptote,
+    compute_matched_comparison,
+    compute_matched_samples,
+    coverage,
+    fit_coverage_law,
+    majority_vote_accuracy,
+    majority_vote_limit,
+    mean_pass_at_k,
+    odds_scaled_accuracy,
+    pass_at_k,
+    sampling_flops,
+    simulate_best_of_n,
+    simulate_majority_vote,
+)
+
 __version__ = "0.1.0"
 
 # Chapter 5: overtraining for inference (lifetime compute) and repeated data.

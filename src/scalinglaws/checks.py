@@ -44,7 +44,8 @@ class Question:
         ints, floats, numpy scalars or strings such as "1.4T"; compared with ``rtol``/``atol``.
       - ``"choice"``: ``options`` maps letters to texts; ``expected()`` returns the right letter.
       - ``"function"``: the learner passes a function; ``cases()`` returns argument tuples and
-        ``expected`` is the package's reference function, called on the same arguments.
+        ``expected`` is the package's reference function, called on the same arguments. Where the
+        reference raises ValueError (invalid input), the learner's function must raise ValueError too.
     """
 
     qid: str
@@ -181,24 +182,40 @@ def _check_choice(q: Question, answer: Any) -> CheckResult:
     return CheckResult(q.qid, "wrong", f"({picked}) is not right. {q.hint}".strip())
 
 
+def _reference(q: Question, args: tuple) -> Any:
+    """The package's output for a case, or the ValueError it raises there (the learner must raise one too)."""
+    try:
+        return q.expected(*args)
+    except ValueError as err:
+        return err
+
+
 def _check_function(q: Question, answer: Any) -> CheckResult:
     if not callable(answer):
         return CheckResult(q.qid, "invalid", f"expected a function (pass its name without brackets); got {type(answer).__name__}.")
     cases = q.cases()
+    wants = [_reference(q, args) for args in cases]
     outputs = []
-    for args in cases:
+    for args, want in zip(cases, wants):
         try:
             out = answer(*args)
         except Exception as err:  # the learner's code: report, never re-raise
+            if isinstance(err, ValueError) and isinstance(want, ValueError):
+                outputs.append(err)  # rejected, as the package rejects it
+                continue
             return CheckResult(q.qid, "wrong", f"your function raised {type(err).__name__}: {err} for input {_args(args)}.")
         if _unanswered(out):
             return CheckResult(q.qid, "unanswered", "not answered yet: your function returns nothing; fill in its body.")
         outputs.append(out)
-    for args, out in zip(cases, outputs):
-        want = q.expected(*args)
-        if not _outputs_close(out, want, q):
+    valued = [(a, o) for a, o, w in zip(cases, outputs, wants) if not isinstance(w, ValueError)]
+    for args, out, want in zip(cases, outputs, wants):
+        if isinstance(want, ValueError):
+            if not isinstance(out, ValueError):
+                return CheckResult(q.qid, "wrong", f"for input {_args(args)} your function returned {_show(out)}; it should "
+                                   f"raise ValueError, as the package does ({want}). {q.hint}".strip())
+        elif not _outputs_close(out, want, q):
             for h in q.hints:
-                if all(_outputs_close(o, h.value(*a), q) for a, o in zip(cases, outputs)):
+                if all(_outputs_close(o, h.value(*a), q) for a, o in valued):
                     return CheckResult(q.qid, "wrong", f"for input {_args(args)} your function returned {_show(out)}. {h.message}")
             return CheckResult(q.qid, "wrong",
                                f"for input {_args(args)} your function returned {_show(out)}; expected {_show(want)}. {q.hint}".strip())

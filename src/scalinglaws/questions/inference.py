@@ -1,0 +1,209 @@
+"""Practice questions for chapters/06_inference_scaling.ipynb (solutions/06_inference_scaling.ipynb).
+
+The model sizes and accuracies below are hypothetical, chosen for the exercises; they are not measurements.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import special
+
+from ..checks import Hint, Question, register
+from ..sampling import (
+    EXAMPLE_WRONG_ANSWERS,
+    best_of_n_accuracy,
+    best_of_n_limit,
+    coverage,
+    fit_coverage_law,
+    majority_vote_accuracy,
+    majority_vote_limit,
+    mean_pass_at_k,
+    pass_at_k,
+    sampling_flops,
+)
+
+SMALL_PARAMS, SMALL_ACCURACY = 8e9, 0.2
+"""Question inf-vs-training: a hypothetical 8B model that answers a question correctly in 20% of samples."""
+LARGE_PARAMS, LARGE_ACCURACY = 70e9, 0.6
+"""Question inf-vs-training: a hypothetical 70B model that answers the same question correctly in 60% of samples."""
+TOKENS_PER_SAMPLE = 1000
+"""Generated tokens per sample in question inf-vs-training (the FLOP ratio does not depend on it)."""
+
+VERIFIER_QUESTION = dict(accuracy=0.3, n=16, true_positive_rate=0.8, false_positive_rate=0.2)
+"""Question inf-verifier: per-sample accuracy, samples, and the verifier's acceptance rates."""
+
+
+# --- data for the questions ------------------------------------------------------------------------------
+def example_counts() -> tuple[int, np.ndarray]:
+    """Question inf-benchmark: (n, c) for 40 problems, n = 20 samples each, c correct (seeded synthetic data)."""
+    rng = np.random.default_rng(2021)
+    n = 20
+    return n, rng.binomial(n, rng.beta(0.4, 1.5, size=40))
+
+
+def example_coverage() -> tuple[np.ndarray, np.ndarray]:
+    """Question inf-coverage-fit: coverage at k = 1, 2, 4, ..., 4096 of 2,000 synthetic problems whose pass@1
+    follows a Beta(0.3, 3) distribution (seeded)."""
+    rng = np.random.default_rng(2024)
+    k = 2 ** np.arange(13)
+    return k, coverage(rng.beta(0.3, 3.0, size=2000), k)
+
+
+# --- expected answers ---------------------------------------------------------------------------------------
+def samples_to_match(p_small: float = SMALL_ACCURACY, target: float = LARGE_ACCURACY) -> int:
+    """Fewest samples k with coverage 1 − (1 − p_small)^k >= target (an oracle picks any correct sample)."""
+    k = np.arange(1, 10_000)
+    return int(k[np.argmax(np.asarray(coverage(p_small, k)) >= target)])
+
+
+def _vs_training() -> tuple[float, float]:
+    k = samples_to_match()
+    ratio = sampling_flops(SMALL_PARAMS, TOKENS_PER_SAMPLE, k) / sampling_flops(LARGE_PARAMS, TOKENS_PER_SAMPLE, 1)
+    return float(k), float(ratio)
+
+
+def _benchmark_pass_at_5() -> float:
+    n, c = example_counts()
+    return mean_pass_at_k(n, c, 5)
+
+
+def _coverage_fit() -> tuple[float, float]:
+    law = fit_coverage_law(*example_coverage())
+    return law.a, law.b
+
+
+def _verifier() -> tuple[float, float]:
+    v = VERIFIER_QUESTION
+    return (best_of_n_accuracy(v["n"], v["accuracy"], v["true_positive_rate"], v["false_positive_rate"]),
+            best_of_n_limit(v["accuracy"], v["true_positive_rate"], v["false_positive_rate"]))
+
+
+def _limit_letter() -> str:
+    limit = majority_vote_limit(0.3, EXAMPLE_WRONG_ANSWERS)
+    return {1.0: "a", 0.0: "b"}[limit]
+
+
+# --- likely wrong answers -------------------------------------------------------------------------------------
+def _biased(n, c, k):
+    """The plug-in estimate 1 − (1 − c/n)^k: biased (it treats c/n as the true pass@1)."""
+    return 1.0 - (1.0 - c / n) ** k
+
+
+def _failure(n, c, k):
+    """C(n−c, k)/C(n, k), the probability that k samples are all wrong (forgot the 1 − ...)."""
+    if n - c < k:
+        return 0.0
+    return math.exp(special.gammaln(n - c + 1) - special.gammaln(n - c - k + 1) - special.gammaln(n + 1)
+                    + special.gammaln(n - k + 1))
+
+
+def _passk_cases() -> list[tuple]:
+    return [(10, 3, 1), (10, 3, 5), (10, 0, 4), (10, 10, 3), (10, 8, 3), (200, 13, 100), (5000, 5, 1000),
+            (5, 2, 7), (4, 0, 6)]
+
+
+register(
+    Question(
+        "inf-vs-training", "number", _vs_training, rtol=0.01,
+        prompt="Samples k the 8B model needs for coverage >= 0.6, and the FLOP of k 8B samples / one 70B sample.",
+        hints=(
+            Hint(lambda: (3.0, 3 * SMALL_PARAMS / LARGE_PARAMS),
+                 "0.6 / 0.2 = 3 assumes every sample solves new ground; samples overlap, so coverage is 1 − (1 − p)^k."),
+            Hint(lambda: (float(samples_to_match()), SMALL_PARAMS / LARGE_PARAMS),
+                 "The ratio compares one 8B sample with one 70B sample; the strategy draws k samples."),
+            Hint(lambda: (float(samples_to_match() - 1), (samples_to_match() - 1) * SMALL_PARAMS / LARGE_PARAMS),
+                 "k must be a whole number of samples whose coverage reaches at least 0.6; round up, not down."),
+        ),
+        hint="Find the smallest whole k with 1 − 0.8^k >= 0.6, then compare 2·N·T·k with 2·N_large·T.",
+        explain="Per question, k small samples cost less than one large sample here, but this cost recurs on every "
+                "question, while training compute is paid once; and coverage assumes a perfect verifier.",
+    ),
+    Question(
+        "inf-implement-passk", "function", pass_at_k, cases=_passk_cases, rtol=1e-6, atol=1e-9,
+        prompt="Implement pass_at_k(n, c, k), the unbiased estimator; raise ValueError when k > n.",
+        hints=(
+            Hint(_biased, "You used the plug-in estimate 1 − (1 − c/n)^k. It is biased: it treats the sample "
+                          "frequency c/n as the true pass@1. Use 1 − C(n−c, k)/C(n, k)."),
+            Hint(_failure, "C(n−c, k)/C(n, k) is the probability that k samples are all wrong; pass@k is 1 minus it."),
+            Hint(lambda n, c, k: c / n, "c/n is pass@1; pass@k asks whether any of k samples is correct."),
+        ),
+        hint="Compute 1 − ∏_{i=n−c+1}^{n} (1 − k/i) (exactly 1 when n − c < k). Binomials such as C(5000, 1000) "
+             "overflow floats (inf/inf = nan): use the product, or Python's exact integers (math.comb). "
+             "For k > n there is no unbiased estimate: raise ValueError.",
+        explain="The product form never builds a huge binomial coefficient, and k > n is rejected instead of "
+                "silently returning 1.",
+    ),
+    Question(
+        "inf-benchmark", "number", _benchmark_pass_at_5, rtol=0.002,
+        prompt="Mean pass@5 over the 40 problems of example_counts() (n = 20 samples each).",
+        hints=(
+            Hint(lambda: float(np.mean(_biased(*example_counts(), 5))),
+                 "That is the mean of the biased plug-in 1 − (1 − c/n)^5; use the unbiased estimator per problem."),
+            Hint(lambda: float(np.mean(example_counts()[1] / example_counts()[0])),
+                 "That is pass@1 (the mean of c/n), not pass@5."),
+            Hint(lambda: float(np.mean(example_counts()[1] > 0)),
+                 "That is the fraction of problems with any correct sample: pass@20, not pass@5."),
+            Hint(lambda: float(_biased(example_counts()[0], np.mean(example_counts()[1]), 5)),
+                 "You pooled the problems into one pass@1 first; pass@k is not linear in pass@1, so estimate "
+                 "pass@5 per problem, then average."),
+        ),
+        hint="Apply the unbiased estimator to each problem's c and average (sl.mean_pass_at_k does both).",
+    ),
+    Question(
+        "inf-coverage-fit", "number", _coverage_fit, rtol=0.01,
+        prompt="Fit log c = a·k^b to example_coverage(); give (a, b).",
+        hints=(
+            Hint(lambda: (-_coverage_fit()[0], _coverage_fit()[1]), "a must be negative: log c < 0 because c < 1."),
+            Hint(lambda: (math.log(-_coverage_fit()[0]), _coverage_fit()[1]),
+                 "That first number is the intercept log|a| of the line; a = −exp(intercept)."),
+            Hint(lambda: (_coverage_fit()[1], _coverage_fit()[0]), "You swapped them: the answer is (a, b)."),
+        ),
+        hint="Take logs twice: log(−log c) = log(−a) + b·log k is a straight line in log k. "
+             "np.polyfit(np.log(k), np.log(-np.log(c)), 1) gives [b, log(−a)].",
+        explain="Compare b with −alpha of the Beta(alpha, beta) that generated the data: 1 − c falls as k^−alpha only "
+                "at large k (Schaeffer et al. 2025), so a fit over a finite range of k is steeper.",
+    ),
+    Question(
+        "inf-majority-ties", "number", lambda: majority_vote_accuracy(3, 0.5, (1.0, 1.0)), rtol=0.002,
+        prompt="Majority vote of k = 3 samples, p = 0.5, two equally likely wrong answers, ties broken at random.",
+        hints=(
+            Hint(0.5, "Count the tie: one correct sample and two different wrong ones is a three-way tie, "
+                      "which the random tie-break wins with probability 1/3."),
+            Hint(0.6875, "A three-way tie is won only 1 time in 3, not always."),
+            Hint(0.875, "1 − 0.5^3 is pass@3 (any correct sample); majority voting needs the most votes."),
+            Hint(0.5 + 0.375 / 3, "The three-way tie needs the two wrong samples to differ: probability 1/2."),
+        ),
+        hint="Add P(2 or 3 correct) and P(1 correct, two different wrong answers) × 1/3.",
+        explain="0.5 + 3·0.5·0.25·(1/2)·(1/3) = 0.5625: the tie rule is part of the definition.",
+    ),
+    Question(
+        "inf-majority-limit", "choice", _limit_letter,
+        options={
+            "a": "1: with enough samples the correct answer always appears, so the vote finds it",
+            "b": "0: the commonest wrong answer is sampled more often than the correct one",
+            "c": "0.3: majority voting cannot change the per-sample accuracy",
+            "d": "1 − 0.7^k: it grows like pass@k",
+        },
+        prompt="p = 0.3 with EXAMPLE_WRONG_ANSWERS: what does majority-vote accuracy tend to as k → ∞?",
+        hints=(
+            Hint("a", "Appearing is not winning: that is pass@k (an oracle). The vote needs the correct answer to be modal."),
+            Hint("c", "Voting does change accuracy: it goes to 1 or 0 depending on which answer is modal."),
+            Hint("d", "1 − 0.7^k is pass@k, which needs an oracle to pick the correct sample."),
+        ),
+        explain="The commonest wrong answer gets 0.7 × 0.5 = 0.35 of samples > 0.3, so by the law of large numbers "
+                "it wins the vote: accuracy → 0.",
+    ),
+    Question(
+        "inf-verifier", "number", _verifier, rtol=0.005,
+        prompt="Best-of-16 accuracy and its N → ∞ limit: p = 0.3, verifier TPR 0.8, FPR 0.2.",
+        hints=(
+            Hint(lambda: (coverage(0.3, 16), 1.0), "That is an oracle verifier (pass@16); this one makes mistakes."),
+            Hint(lambda: (0.3, 0.3), "A verifier that accepts correct samples more often than wrong ones does help."),
+            Hint(lambda: (_verifier()[0], 0.8), "The limit is the verifier's precision p·TPR/(p·TPR + (1−p)·FPR), not its TPR."),
+        ),
+        hint="With a = p·TPR, b = (1−p)·FPR: accuracy = [1 − (1−a−b)^N]·a/(a+b) + (1−a−b)^(N−1)·p·(1−TPR).",
+        explain="Accuracy rises quickly, then plateaus at the precision 0.24/0.38 ≈ 0.63: more samples cannot beat "
+                "the verifier's mistakes.",
+    ),
+)
