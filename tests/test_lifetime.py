@@ -193,12 +193,12 @@ def test_iso_loss_tokens_and_min_params():
         sl.iso_loss_tokens(law, n_min / 2, 2.0)
 
 
-def test_effective_tokens_follow_muennighoff_2023():
-    r_star = sl.MUENNIGHOFF_2023_R_D_STAR
-    assert sl.effective_tokens(1e12, 1) == pytest.approx(1e12)
-    assert sl.effective_tokens(1e12, 1e6) == pytest.approx((1 + r_star) * 1e12)
+def test_effective_data_follows_muennighoff_2023():
+    r_star = sl.R_D_STAR
+    assert sl.effective_data(1e12, 1) == pytest.approx(1e12)
+    assert sl.effective_data(1e12, 1e6) == pytest.approx((1 + r_star) * 1e12)
     # "up to 4 epochs is almost as good as unique data": over 90% of the tokens count
-    assert sl.effective_tokens(1e12, 4) / 4e12 == pytest.approx((1 + r_star * (1 - math.exp(-3 / r_star))) / 4)
-    assert sl.effective_tokens(1e12, 4) / 4e12 > 0.9
+    assert sl.effective_data(1e12, 4) / 4e12 == pytest.approx((1 + r_star * (1 - math.exp(-3 / r_star))) / 4)
+    assert sl.effective_data(1e12, 4) / 4e12 > 0.9
     with pytest.raises(ValueError, match="epochs must be >= 1"):
-        sl.effective_tokens(1e12, 0.5)
+        sl.effective_data(1e12, 0.5)

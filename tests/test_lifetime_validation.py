@@ -54,7 +54,7 @@ def test_bad_budget_and_sizes_are_rejected(bad):
     with pytest.raises(ValueError, match="small_params"):
         sl.breakeven_inference_tokens(bad, 1e12, 70e9, 1e12)
     with pytest.raises(ValueError, match="unique_tokens"):
-        sl.effective_tokens(bad, 2)
+        sl.effective_data(bad, 2)
 
 
 @given(law=st.one_of(st.none(), st.just(sl.KAPLAN_2020), st.text(max_size=3)))

@@ -72,6 +72,23 @@ from .sampling import (
     simulate_majority_vote,
 )
 
+# Chapter 7, what scaling laws don't predict: emergence as a metric effect, repeated data, MoE.
+from .data_constrained import (
+    R_D_STAR,
+    effective_data,
+    effective_data_ceiling,
+    marginal_epoch_value,
+    repetition_value,
+)
+from .emergence import (
+    answer_token_loss,
+    emergence_scale,
+    exact_match,
+    expected_token_edit_distance,
+    per_token_accuracy,
+)
+from .mixture_of_experts import DEEPSEEK_V3, MIXTRAL_8X7B, MixtureOfExperts, moe_from_layout
+
 __version__ = "0.1.0"
 
 # Chapter 5: overtraining for inference (lifetime compute) and repeated data.
@@ -89,4 +106,3 @@ from .lifetime import (
     lifetime_optimal,
     min_params_for_loss,
 )
-from .repeated_data import MUENNIGHOFF_2023_R_D_STAR, effective_tokens
