@@ -26,7 +26,9 @@ from .laws import (
     ScalingLaw,
 )
 from .fit import (
+    BESIROGLU_2024_HUBER,
     BOOTSTRAP_GRID,
+    HOFFMANN_2022_TABLE2,
     HOFFMANN_GRID,
     BootstrapResult,
     ComputeOptimalFit,
@@ -38,5 +40,8 @@ from .fit import (
     fit_approach2,
     fit_approach3,
 )
+
+from .synthetic import ISOFLOP_BUDGETS, isoflop_runs, training_curves
+from .toy import RandomFeatureTask, ToySweep, sweep_random_features
 
 __version__ = "0.1.0"
