@@ -40,6 +40,8 @@ from .fit import (
     fit_approach2,
     fit_approach3,
 )
+from .reconciliation import PEARCE_SONG_2024, PORIAN_2024_TABLE_1
+from .transformer import GPT3_FAMILY, TransformerShape, non_embedding_params
 
 from .synthetic import ISOFLOP_BUDGETS, isoflop_runs, training_curves
 from .toy import RandomFeatureTask, ToySweep, sweep_random_features
