@@ -84,3 +84,23 @@ def test_a_check_never_raises_whatever_the_learner_passes(qid, answer):
     result = evaluate(qid, answer)
     assert result.status in STATUS_MARKS
     assert "Traceback" not in result.message
+
+
+def test_fitting_questions_accept_the_package_answers():
+    """Every fit- question is answered correctly by its own expected value (and the Huber function by scipy)."""
+    import numpy as np
+    from scipy.special import huber, logsumexp
+
+    from scalinglaws.checks import evaluate, questions
+
+    def huber_objective(params, N, D, loss):
+        a, b, e, alpha, beta = params
+        terms = [a - alpha * np.log(N), b - beta * np.log(D), np.full(np.shape(N), e)]
+        return float(np.sum(huber(1e-3, logsumexp(terms, axis=0) - np.log(loss))))
+
+    fit_qs = {k: q for k, q in questions().items() if k.startswith("fit-")}
+    assert len(fit_qs) >= 5
+    for qid, q in fit_qs.items():
+        answer = huber_objective if q.kind == "function" else q.expected()
+        assert evaluate(qid, answer).status == "correct", qid
+    assert evaluate("fit-huber-objective", lambda p, n, d, l: huber_objective(p, n, d, l) / len(n)).status == "wrong"

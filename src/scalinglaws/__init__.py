@@ -26,7 +26,9 @@ from .laws import (
     ScalingLaw,
 )
 from .fit import (
+    BESIROGLU_2024_HUBER,
     BOOTSTRAP_GRID,
+    HOFFMANN_2022_TABLE2,
     HOFFMANN_GRID,
     BootstrapResult,
     ComputeOptimalFit,
@@ -88,6 +90,10 @@ from .emergence import (
     per_token_accuracy,
 )
 from .mixture_of_experts import DEEPSEEK_V3, MIXTRAL_8X7B, MixtureOfExperts, moe_from_layout
+
+# Chapter 4, fitting: synthetic IsoFLOP data and a toy model whose scaling law the reader measures.
+from .synthetic import ISOFLOP_BUDGETS, isoflop_runs, training_curves
+from .toy import RandomFeatureTask, ToySweep, sweep_random_features
 
 __version__ = "0.1.0"
 

@@ -157,8 +157,9 @@ def minimize_batch(
         st.keep(~done)
     while st.idx.size:
         rounds += 1
-        d = _direction(st, newest, count)
-        slope = np.einsum("ij,ij->i", st.g, d)
+        with np.errstate(invalid="ignore", over="ignore"):  # starts at a non-finite point fail their line search
+            d = _direction(st, newest, count)
+            slope = np.einsum("ij,ij->i", st.g, d)
         fresh = (st.gamma <= 0) | ~(slope < 0)  # no history yet, or not a descent direction
         if fresh.any():
             d[fresh] = -st.g[fresh]
@@ -166,7 +167,8 @@ def minimize_batch(
             st.y[:, fresh] = 0.0
             st.rho[:, fresh] = 0.0
             st.gamma[fresh] = 0.0
-        norm = np.linalg.norm(d, axis=1)
+        with np.errstate(invalid="ignore", over="ignore"):
+            norm = np.linalg.norm(d, axis=1)
         step = np.where(fresh, 1.0 / np.maximum(norm, 1e-300), 1.0)
         x_new, f_new, g_new, ok, n = _line_search(fun, st, d, step)
         n_eval += n

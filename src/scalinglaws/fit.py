@@ -10,7 +10,7 @@ Units throughout: N in parameters, D in training tokens, C in FLOP (C = 6·N·D)
 
 Approaches 1 and 2 return a :class:`ComputeOptimalFit` (N_opt = k_N·C^a, D_opt = k_D·C^b); Approach 3 returns a
 :class:`FitResult` whose ``.law`` is a :class:`~scalinglaws.laws.ChinchillaLaw`.
-Taught in chapters/03_chinchilla.ipynb.
+Taught in chapters/04_fitting.ipynb.
 """
 from __future__ import annotations
 
@@ -44,12 +44,29 @@ __all__ = [
     "bootstrap_approach3",
     "SCIPY_FTOL",
     "SCIPY_GTOL",
+    "BESIROGLU_2024_HUBER",
+    "HOFFMANN_2022_TABLE2",
 ]
 
 _PARAMS = ("a", "b", "e", "alpha", "beta")
 _STATUS = {CONVERGED_F: "converged (relative reduction of the objective <= ftol)",
            CONVERGED_G: "converged (largest gradient component <= gtol)",
            MAXITER: "stopped at maxiter", LINE_SEARCH_FAILED: "line search could not decrease the objective"}
+
+
+BESIROGLU_2024_HUBER = ChinchillaLaw(E=1.8172, A=477.84, B=2143.86, alpha=0.34731, beta=0.36718,
+                                     name="Hoffmann's procedure on Epoch's data (Besiroglu et al. 2024)")
+"""Hoffmann's own estimator (summed Huber, delta = 1e-3, 4,500-start L-BFGS grid) refitted by Besiroglu et al. (2024,
+arXiv 2404.10102, notebook) on the 240 points they extracted from Hoffmann et al.'s Fig. 4. Their headline values
+(:data:`~scalinglaws.laws.BESIROGLU_2024`) come from a different objective: maximum likelihood with a fitted scale."""
+
+HOFFMANN_2022_TABLE2 = {
+    "Approach 1": {"a": (0.50, (0.488, 0.502)), "b": (0.50, (0.501, 0.512))},
+    "Approach 2": {"a": (0.49, (0.462, 0.534)), "b": (0.51, (0.483, 0.529))},
+    "Approach 3": {"a": (0.46, (0.454, 0.455)), "b": (0.54, (0.542, 0.543))},
+}
+"""Hoffmann et al. (2022), Table 2: exponents a (N_opt ∝ C^a) and b (D_opt ∝ C^b) of each approach with their
+printed 10th-90th percentile bootstrap intervals, as (estimate, (low, high))."""
 
 
 # --- input checks --------------------------------------------------------------------------------------
