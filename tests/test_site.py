@@ -106,7 +106,6 @@ class Visit:
     """What one page did in the browser."""
 
     path: str
-    url: str = ""
     requests: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -209,7 +208,6 @@ class Browser:
             page.wait_for_load_state("networkidle")
             page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
             page.evaluate("async () => { await document.fonts.ready; }")
-            visit.url = page.url
             visit.math = page.evaluate(_MATH_STATE)
             visit.broken_images = page.evaluate(_BROKEN_IMAGES)
             visit.links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map((a) => a.href)")
@@ -239,7 +237,7 @@ def browser(browser_context, base_url) -> Browser:
 @functools.lru_cache(maxsize=None)
 def _http_status(url: str) -> int:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=10) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
