@@ -75,17 +75,25 @@ def built_site(tmp_path_factory) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site silently, noting every request it answered with an error (``server.errors``),
+    including any the browser made outside Playwright's view."""
+
     def log_message(self, *args):
         pass
 
+    def log_request(self, code="-", size="-"):
+        if isinstance(code, int) and code >= 400:
+            self.server.errors.append(f"served HTTP {code} for {self.path}")
+
 
 @pytest.fixture(scope="session")
-def base_url(built_site):
+def server(built_site):
     handler = functools.partial(_QuietHandler, directory=str(built_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.errors = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
+    yield server
     server.shutdown()
     server.server_close()
 
@@ -114,6 +122,7 @@ class Visit:
     widgets: list[dict] = field(default_factory=list)
     widget_ids: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    icons: list[str] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
 
 
@@ -174,9 +183,10 @@ _EXERCISE_WIDGETS = """async () => {
 class Browser:
     """Opens each page once (memoised) and records everything the tests check."""
 
-    def __init__(self, context, base_url: str):
+    def __init__(self, context, server):
         self.context = context
-        self.base = base_url
+        self.base = f"http://127.0.0.1:{server.server_port}/"
+        self.server_errors = server.errors
         self.visits: dict[str, Visit] = {}
         self.current: Visit | None = None
         context.route("**/*", self._route)
@@ -198,6 +208,7 @@ class Browser:
     def _visit(self, path: str) -> Visit:
         visit = self.current = Visit(path)
         page = self.context.new_page()
+        served_before = len(self.server_errors)
         page.on("request", lambda r: visit.requests.append(r.url))
         page.on("requestfailed", lambda r: visit.failed.append(f"{r.url}: {r.failure}"))
         page.on("response", lambda r: r.status >= 400 and visit.failed.append(f"{r.url}: HTTP {r.status}"))
@@ -211,6 +222,7 @@ class Browser:
             visit.math = page.evaluate(_MATH_STATE)
             visit.broken_images = page.evaluate(_BROKEN_IMAGES)
             visit.links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map((a) => a.href)")
+            visit.icons = page.evaluate("() => [...document.querySelectorAll('link[rel~=icon]')].map((l) => l.href)")
             visit.ids = set(page.evaluate("() => [...document.querySelectorAll('[id], a[name]')]"
                                           ".map((e) => e.id || e.getAttribute('name'))"))
             visit.widget_ids = page.evaluate("() => [...document.querySelectorAll('.slx-widget')].map((w) => w.id)")
@@ -220,6 +232,7 @@ class Browser:
         finally:
             page.close()
             self.current = None
+            visit.failed += self.server_errors[served_before:]
         return visit
 
     @staticmethod
@@ -230,8 +243,13 @@ class Browser:
 
 
 @pytest.fixture(scope="session")
-def browser(browser_context, base_url) -> Browser:
-    return Browser(browser_context, base_url)
+def browser(browser_context, server) -> Browser:
+    return Browser(browser_context, server)
+
+
+@pytest.fixture(scope="session")
+def base_url(browser) -> str:
+    return browser.base
 
 
 @functools.lru_cache(maxsize=None)
@@ -333,3 +351,11 @@ def test_notebook_pages_offer_binder_colab_and_the_repository(browser, path):
                for link in links), "Binder launch button"
     assert any(link.startswith(f"{launch['colab_url']}/github/{slug}/") and link.endswith(notebook)
                for link in links), "Colab launch button"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_browsers_find_an_icon(browser, path):
+    """The icon a page declares, and /favicon.ico that browsers request for pages declaring none
+    (such as the redirect at index.html), both exist: no 404 on every visit."""
+    icons = browser.visit(path).icons + [browser.base + "favicon.ico"]
+    assert all(_http_status(icon) == 200 for icon in icons), icons
