@@ -359,3 +359,16 @@ def test_browsers_find_an_icon(browser, path):
     (such as the redirect at index.html), both exist: no 404 on every visit."""
     icons = browser.visit(path).icons + [browser.base + "favicon.ico"]
     assert all(_http_status(icon) == 200 for icon in icons), icons
+
+
+def test_search_finds_the_chapters(browser):
+    """Sphinx's search runs in the page from searchindex.js: it works offline too."""
+    page = browser.context.new_page()
+    try:
+        page.goto(browser.base + "search.html?q=power+law", wait_until="load")
+        results = page.locator("#search-results ul.search li")
+        results.first.wait_for(timeout=10_000)
+        assert any("/chapters/" in href for href in
+                   page.eval_on_selector_all("#search-results a", "(links) => links.map((a) => a.href)"))
+    finally:
+        page.close()
