@@ -1,13 +1,24 @@
 # Two commands after cloning (see README.md):
 #   make serve   build the book offline and serve it on http://127.0.0.1:8000
 #   make test    run the whole test suite (unit, property, notebooks via nbval, site)
-# Everything installs from constraints.txt, the committed lock of every transitive version.
+# Everything installs from constraints.txt, the committed lock of every transitive version; the site's browser
+# assets (MathJax) install with `npm ci` from package-lock.json and are served from the site itself.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
+# `make book BOOK_OUT=DIR` builds into DIR/_build/html (the browser tests build a fresh copy this way).
+BOOK_OUT ?= .
+
+# MathJax is vendored into _vendor/ (git-ignored), which _config.yml serves as the site's _static/.
+# Only what the pages use: the TeX-to-CommonHTML component, its web fonts, and the TeX extensions it
+# autoloads on demand (\color, \boldsymbol, \cancel, ...).
+NODE_STAMP    := node_modules/.installed
+VENDOR        := _vendor
+VENDOR_STAMP  := $(VENDOR)/.installed
+MATHJAX_FILES := tex-chtml.js output/chtml/fonts/woff-v2 input/tex/extensions
 
 .PHONY: book serve test exercises execute lock bench clean
 
@@ -17,9 +28,22 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-book: $(STAMP)
-	$(BIN)/jupyter-book build --warningiserror --keep-going .
-	@echo "Book built: open _build/html/index.html (or run 'make serve')"
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make book needs npm (Node.js) to install MathJax: apt-get install npm"; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(NODE_STAMP)
+
+$(VENDOR_STAMP): $(NODE_STAMP) Makefile
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/mathjax
+	cd node_modules/mathjax/es5 && tar cf - $(MATHJAX_FILES) | tar xf - -C "$(CURDIR)/$(VENDOR)/mathjax"
+	cp node_modules/mathjax/LICENSE $(VENDOR)/mathjax/LICENSE
+	printf 'MathJax %s (npm package "mathjax", pinned by package-lock.json), Apache License 2.0: see LICENSE.\n' \
+	  "$$(node -p 'require("./node_modules/mathjax/package.json").version')" > $(VENDOR)/mathjax/README.txt
+	touch $(VENDOR_STAMP)
+
+book: $(STAMP) $(VENDOR_STAMP)
+	$(BIN)/jupyter-book build --warningiserror --keep-going --path-output "$(BOOK_OUT)" .
+	@echo "Book built: open $(BOOK_OUT)/_build/html/index.html (or run 'make serve')"
 
 serve: book
 	@echo "Serving the book on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
@@ -48,4 +72,4 @@ lock:
 	/tmp/scalinglaws-lock/bin/python -m pip freeze --all --exclude-editable | grep -v '^scalinglaws' > constraints.txt
 
 clean:
-	rm -rf _build $(VENV)
+	rm -rf _build $(VENV) $(VENDOR) node_modules

@@ -1,0 +1,374 @@
+"""The built website in a real browser, with no network: what a reader of the static site gets.
+
+A fresh build of the book (``make book BOOK_OUT=<temp dir>``) is served on 127.0.0.1 and every page
+of it is opened in Debian's Chromium through Playwright. Any request that leaves 127.0.0.1 is
+aborted and counted as a failure, so the site must work offline. For every page: no failed request
+and no JavaScript error; math typeset by the site's own MathJax; every image loaded; every static
+widget (``.slx-widget``) changes its figure and readout when a control moves; every link within the
+site resolves. Pages come from ``_toc.yml`` (plus Sphinx's index, search and redirect pages), so
+new chapters are tested without editing this file. Screenshots go to ``test-artifacts/``.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import subprocess
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"browser tests of the website need Debian's Chromium at {CHROMIUM}: enable them with "
+        "`apt-get install chromium` (CI's .ci/run installs it)",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip("playwright.sync_api", reason="install the test extra: pip install -e '.[test]'")
+
+
+def _toc_docnames(entries: list[dict]) -> list[str]:
+    names = []
+    for entry in entries:
+        if "file" in entry:
+            names.append(entry["file"])
+        for key in ("parts", "chapters", "sections"):
+            names += _toc_docnames(entry.get(key, []))
+    return names
+
+
+def _site_pages() -> list[str]:
+    """Every HTML page the book builds: the toc's documents plus Sphinx's own pages."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    docs = [toc["root"], *_toc_docnames(toc.get("parts", []) + toc.get("chapters", []))]
+    return ["index.html", *(f"{doc}.html" for doc in docs), "genindex.html", "search.html"]
+
+
+PAGES = _site_pages()
+
+
+# --- set-up: build, serve, browse ---------------------------------------------------------------
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """A fresh build of the current sources (MathJax installed by the Makefile with npm ci)."""
+    out = tmp_path_factory.mktemp("book")
+    result = subprocess.run(["make", "--no-print-directory", "book", f"BOOK_OUT={out}"],
+                            cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.fail(f"`make book` failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    return out / "_build" / "html"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site silently, noting every request it answered with an error (``server.errors``),
+    including any the browser made outside Playwright's view."""
+
+    def log_message(self, *args):
+        pass
+
+    def log_request(self, code="-", size="-"):
+        if isinstance(code, int) and code >= 400:
+            self.server.errors.append(f"served HTTP {code} for {self.path}")
+
+
+@pytest.fixture(scope="session")
+def server(built_site):
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.errors = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser_context(tmp_path_factory):
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
+        )
+        yield context
+        context.close()
+
+
+@dataclass
+class Visit:
+    """What one page did in the browser."""
+
+    path: str
+    requests: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    math: dict = field(default_factory=dict)
+    broken_images: list[str] = field(default_factory=list)
+    widgets: list[dict] = field(default_factory=list)
+    widget_ids: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    icons: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+
+
+_MATH_STATE = r"""() => {
+  const spans = [...document.querySelectorAll("span.math, div.math")];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+    acceptNode: (n) => n.parentElement.closest("pre, code, script, style, textarea, mjx-container")
+      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT });
+  const raw = [];
+  while (walker.nextNode()) {
+    const t = walker.currentNode.textContent;
+    if (/\\\(|\\\[|\\begin\{/.test(t)) raw.push(t.trim().slice(0, 80));
+  }
+  return {
+    total: spans.length,
+    untypeset: spans.filter((s) => !s.querySelector("mjx-container")).map((s) => s.textContent.slice(0, 80)),
+    errors: [...document.querySelectorAll("mjx-merror")].map((e) => e.getAttribute("data-mjx-error") || e.textContent),
+    raw,
+    mathjax: window.MathJax && MathJax.version ? MathJax.version : null,
+  };
+}"""
+
+_BROKEN_IMAGES = """() => [...document.images]
+  .filter((img) => !(img.complete && img.naturalWidth > 0))
+  .map((img) => (img.getAttribute("src") || "").slice(0, 80))"""
+
+# Move every control of every static widget to another position, as a reader would, and record
+# whether the figure (img src, decoded), the readout and the control's value label changed.
+_EXERCISE_WIDGETS = """async () => {
+  const results = [];
+  for (const widget of document.querySelectorAll(".slx-widget")) {
+    const img = widget.querySelector("img.slx-frame");
+    const readout = widget.querySelector(".slx-readout");
+    for (const input of widget.querySelectorAll("input[type=range]")) {
+      const label = input.nextElementSibling;
+      const before = {src: img.src, readout: readout.textContent, value: label.textContent};
+      const start = input.value;
+      input.value = String(Number(start) === Number(input.max) ? input.min : input.max);
+      input.dispatchEvent(new Event("input", {bubbles: true}));
+      let decoded = true;
+      try { await img.decode(); } catch (e) { decoded = false; }
+      results.push({
+        widget: widget.id,
+        control: input.getAttribute("aria-label"),
+        figureChanged: img.src !== before.src,
+        decoded: decoded && img.naturalWidth > 0,
+        readoutChanged: readout.textContent !== before.readout,
+        valueLabelChanged: label.textContent !== before.value,
+      });
+      input.value = start;
+      input.dispatchEvent(new Event("input", {bubbles: true}));
+    }
+  }
+  return results;
+}"""
+
+
+class Browser:
+    """Opens each page once (memoised) and records everything the tests check."""
+
+    def __init__(self, context, server):
+        self.context = context
+        self.base = f"http://127.0.0.1:{server.server_port}/"
+        self.server_errors = server.errors
+        self.visits: dict[str, Visit] = {}
+        self.current: Visit | None = None
+        context.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(self.base) or url.startswith("data:"):
+            route.continue_()
+        else:
+            if self.current is not None:
+                self.current.failed.append(f"off-site request (no network): {url}")
+            route.abort()
+
+    def visit(self, path: str) -> Visit:
+        if path not in self.visits:
+            self.visits[path] = self._visit(path)
+        return self.visits[path]
+
+    def _visit(self, path: str) -> Visit:
+        visit = self.current = Visit(path)
+        page = self.context.new_page()
+        served_before = len(self.server_errors)
+        page.on("request", lambda r: visit.requests.append(r.url))
+        page.on("requestfailed", lambda r: visit.failed.append(f"{r.url}: {r.failure}"))
+        page.on("response", lambda r: r.status >= 400 and visit.failed.append(f"{r.url}: HTTP {r.status}"))
+        page.on("console", lambda m: m.type == "error" and visit.errors.append(f"console: {m.text} ({m.location})"))
+        page.on("pageerror", lambda e: visit.errors.append(f"uncaught: {e}"))
+        try:
+            page.goto(self.base + path, wait_until="load")
+            page.wait_for_load_state("networkidle")
+            page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
+            page.evaluate("async () => { await document.fonts.ready; }")
+            visit.math = page.evaluate(_MATH_STATE)
+            visit.broken_images = page.evaluate(_BROKEN_IMAGES)
+            visit.links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map((a) => a.href)")
+            visit.icons = page.evaluate("() => [...document.querySelectorAll('link[rel~=icon]')].map((l) => l.href)")
+            visit.ids = set(page.evaluate("() => [...document.querySelectorAll('[id], a[name]')]"
+                                          ".map((e) => e.id || e.getAttribute('name'))"))
+            visit.widget_ids = page.evaluate("() => [...document.querySelectorAll('.slx-widget')].map((w) => w.id)")
+            self._screenshot(page, path)
+            visit.widgets = page.evaluate(_EXERCISE_WIDGETS)
+            page.wait_for_load_state("networkidle")
+        finally:
+            page.close()
+            self.current = None
+            visit.failed += self.server_errors[served_before:]
+        return visit
+
+    @staticmethod
+    def _screenshot(page, path: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = path.removesuffix(".html").replace("/", "__") + ".png"
+        page.screenshot(path=str(ARTIFACTS / name), full_page=path.startswith("chapters/"))
+
+
+@pytest.fixture(scope="session")
+def browser(browser_context, server) -> Browser:
+    return Browser(browser_context, server)
+
+
+@pytest.fixture(scope="session")
+def base_url(browser) -> str:
+    return browser.base
+
+
+@functools.lru_cache(maxsize=None)
+def _http_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _listing(title: str, items) -> str:
+    return f"{title}:\n" + "\n".join(f"  {item}" for item in items)
+
+
+# --- the tests ----------------------------------------------------------------------------------
+def test_every_built_page_is_tested(built_site):
+    built = {p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html")
+             if p.relative_to(built_site).parts[0] not in {"_static", "_sources", "_images"}}
+    assert built == set(PAGES), "pages built but not in the toc (or the reverse): update _toc.yml"
+
+
+def test_mathjax_is_served_from_the_site_with_its_licence(built_site):
+    mathjax = built_site / "_static" / "mathjax"
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    version = lock["packages"]["node_modules/mathjax"]["version"]
+    assert (mathjax / "tex-chtml.js").is_file()
+    assert "Apache License" in (mathjax / "LICENSE").read_text()
+    assert f"MathJax {version}" in (mathjax / "README.txt").read_text()
+    assert not (built_site / "_static" / "sphinx-thebe.js").exists(), "sphinx-thebe is disabled"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_offline_without_errors(browser, path):
+    visit = browser.visit(path)
+    assert not visit.failed, _listing("requests failed (or left 127.0.0.1)", visit.failed)
+    assert not visit.errors, _listing("JavaScript errors", visit.errors)
+    scripts = [u for u in visit.requests if re.search(r"require(\.min)?\.js|jupyter-widgets|html-manager", u)]
+    assert not scripts, _listing("no page needs require.js or the ipywidgets manager (static form only)", scripts)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_math_is_typeset(browser, path):
+    math = browser.visit(path).math
+    assert not math["untypeset"], _listing("math that MathJax did not render", math["untypeset"])
+    assert not math["raw"], _listing("raw TeX left in the text", math["raw"])
+    assert not math["errors"], _listing("TeX errors", math["errors"])
+    if math["total"]:
+        assert math["mathjax"], "math on the page but MathJax did not start"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_image_loads(browser, path):
+    broken = browser.visit(path).broken_images
+    assert not broken, _listing("images that did not load", broken)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_static_widgets_respond_to_their_controls(browser, path):
+    visit = browser.visit(path)
+    assert len(set(visit.widget_ids)) == len(visit.widget_ids), f"duplicate widget ids: {visit.widget_ids}"
+    assert {w["widget"] for w in visit.widgets} == set(visit.widget_ids), "every widget has a control"
+    unresponsive = [w for w in visit.widgets
+                    if not (w["figureChanged"] and w["decoded"] and w["readoutChanged"] and w["valueLabelChanged"])]
+    assert not unresponsive, _listing("controls that did not change the figure, readout and value label",
+                                      unresponsive)
+    assert all(w["control"] for w in visit.widgets), "every control has an aria-label"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_internal_links_resolve(browser, base_url, path):
+    visit = browser.visit(path)
+    broken = []
+    for link in visit.links:
+        if not link.startswith(base_url):
+            continue
+        target, _, fragment = link.partition("#")
+        if _http_status(target) != 200:
+            broken.append(f"{link}: HTTP {_http_status(target)}")
+            continue
+        target_path = urllib.parse.urlsplit(target).path.lstrip("/") or "index.html"
+        if fragment and target_path in PAGES:
+            ids = browser.visit(target_path).ids
+            if urllib.parse.unquote(fragment) not in ids:
+                broken.append(f"{link}: no element with id {fragment!r}")
+    assert not broken, _listing("broken links", broken)
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if (ROOT / p).with_suffix(".ipynb").is_file()])
+def test_notebook_pages_offer_binder_colab_and_the_repository(browser, path):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = config["repository"]["url"].rstrip("/")
+    slug = repo.removeprefix("https://github.com/")
+    notebook = path.removesuffix(".html") + ".ipynb"
+    links = browser.visit(path).links
+    assert repo in links, "repository button"
+    launch = config["launch_buttons"]
+    assert any(link.startswith(f"{launch['binderhub_url']}/v2/gh/{slug}/") and link.endswith(notebook)
+               for link in links), "Binder launch button"
+    assert any(link.startswith(f"{launch['colab_url']}/github/{slug}/") and link.endswith(notebook)
+               for link in links), "Colab launch button"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_browsers_find_an_icon(browser, path):
+    """The icon a page declares, and /favicon.ico that browsers request for pages declaring none
+    (such as the redirect at index.html), both exist: no 404 on every visit."""
+    icons = browser.visit(path).icons + [browser.base + "favicon.ico"]
+    assert all(_http_status(icon) == 200 for icon in icons), icons
+
+
+def test_search_finds_the_chapters(browser):
+    """Sphinx's search runs in the page from searchindex.js: it works offline too."""
+    page = browser.context.new_page()
+    try:
+        page.goto(browser.base + "search.html?q=power+law", wait_until="load")
+        results = page.locator("#search-results ul.search li")
+        results.first.wait_for(timeout=10_000)
+        assert any("/chapters/" in href for href in
+                   page.eval_on_selector_all("#search-results a", "(links) => links.map((a) => a.href)"))
+    finally:
+        page.close()
