@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scalinglaws.checks import STATUS_MARKS, Hint, Question, check, evaluate, questions
+from scalinglaws.checks import STATUS_MARKS, Hint, Question, check, evaluate, judge, questions
 import scalinglaws as sl
 
 
@@ -17,6 +17,15 @@ def test_unanswered_placeholders_are_reported_as_not_answered():
     assert evaluate("pl-slope", ...).status == "unanswered"
     assert evaluate("pl-slope", None).status == "unanswered"
     assert evaluate("pl-implement-fit", lambda x, y: None).status == "unanswered"
+    pair = Question("t-pair", "number", lambda: (1.0, 2.0))
+    assert judge(pair, (..., ...)).status == "unanswered"
+    assert judge(pair, (1.0, ...)).status == "invalid"
+
+
+def test_a_tuple_of_the_wrong_length_says_how_many_numbers_are_expected():
+    result = judge(Question("t-pair", "number", lambda: (1.0, 2.0)), (1.0, 2.0, 3.0))
+    assert result.status == "invalid" and "expected 2 numbers, e.g. a tuple (..., ...)" in result.message
+    assert "expected expected" not in result.message
 
 
 def test_a_known_misconception_gets_its_own_hint():

@@ -372,3 +372,25 @@ def test_search_finds_the_chapters(browser):
                    page.eval_on_selector_all("#search-results a", "(links) => links.map((a) => a.href)"))
     finally:
         page.close()
+
+
+def test_two_identical_widgets_on_one_page_each_respond_to_their_own_control(browser_context):
+    """Identical content gives identical element ids; each widget's script still finds its own widget."""
+    from scalinglaws.widgets import ComputeBudgetExplorer
+
+    twin = ComputeBudgetExplorer().static_html()
+    page = browser_context.new_page()
+    try:
+        page.set_content(f"<html><body>{twin}{twin}</body></html>")
+        moved = page.evaluate("""() => {
+          const [first, second] = document.querySelectorAll(".slx-widget");
+          const src = (w) => w.querySelector("img.slx-frame").src;
+          const before = [src(first), src(second)];
+          const input = second.querySelector("input[type=range]");
+          input.value = input.max;
+          input.dispatchEvent(new Event("input", {bubbles: true}));
+          return {firstChanged: src(first) !== before[0], secondChanged: src(second) !== before[1]};
+        }""")
+    finally:
+        page.close()
+    assert moved == {"firstChanged": False, "secondChanged": True}

@@ -53,3 +53,12 @@ def test_controls_validate_their_values():
     with pytest.raises(ValueError, match="grid"):
         ComputeBudgetExplorer(default=3.3e21)
     assert STATIC_FRAME_LIMIT >= 19
+
+
+def test_widgets_showing_different_content_get_different_element_ids():
+    def element_id(explorer):
+        return explorer.static_html().split('id="', 1)[1].split('"', 1)[0]
+
+    hoffmann, epoch = ComputeBudgetExplorer(sl.HOFFMANN_2022), ComputeBudgetExplorer(sl.BESIROGLU_2024)
+    assert element_id(hoffmann) != element_id(epoch)
+    assert element_id(hoffmann) == element_id(ComputeBudgetExplorer(sl.HOFFMANN_2022))

@@ -18,7 +18,7 @@ import numpy as np
 
 from .compute import parse_quantity
 
-__all__ = ["Question", "Hint", "check", "evaluate", "register", "questions", "CheckResult", "STATUS_MARKS",
+__all__ = ["Question", "Hint", "check", "evaluate", "judge", "register", "questions", "CheckResult", "STATUS_MARKS",
            "RECORD_ENV", "RESULT_MIMETYPE"]
 
 STATUS_MARKS = {"correct": "✅", "unanswered": "⏳", "wrong": "❌", "invalid": "⚠️"}
@@ -118,6 +118,9 @@ def questions() -> dict[str, Question]:
 
 # --- comparing -----------------------------------------------------------------------------
 def _unanswered(answer: Any) -> bool:
+    """None, ``...`` or a tuple/list of nothing but placeholders, e.g. ``(..., ...)`` as handed out."""
+    if isinstance(answer, (tuple, list)) and answer:
+        return all(_unanswered(a) for a in answer)
     return answer is None or answer is Ellipsis
 
 
@@ -134,7 +137,7 @@ def _as_numbers(answer: Any, n: int) -> list[float]:
             answer = answer[0]
         return [parse_quantity(answer)]
     if isinstance(answer, str) or not hasattr(answer, "__len__") or len(answer) != n:
-        raise ValueError(f"expected {n} numbers, e.g. a tuple ({', '.join(['...'] * n)})")
+        raise ValueError(f"{n} numbers, e.g. a tuple ({', '.join(['...'] * n)})")
     return [parse_quantity(a.item() if isinstance(a, np.generic) else a) for a in answer]
 
 
@@ -148,7 +151,7 @@ def _check_number(q: Question, answer: Any) -> CheckResult:
     try:
         got = _as_numbers(answer, len(wants))
     except ValueError as err:
-        example = "a number such as 1.41, 5.8e23 or '1.4T'" if len(wants) == 1 else str(err)
+        example = "a number such as 1.41, 5.8e23 or '1.4T'" if len(wants) == 1 else str(err)  # "2 numbers, e.g. ..."
         return CheckResult(q.qid, "invalid", f"could not read {answer!r}: expected {example}{_unit(q)}.")
     shown = ", ".join(_fmt(g) for g in got)
     if all(_close(g, w, q) for g, w in zip(got, wants)):
@@ -274,12 +277,19 @@ def evaluate(qid: str, answer: Any) -> CheckResult:
         if not isinstance(qid, str) or qid not in registry:
             known = ", ".join(sorted(registry))
             return CheckResult(str(qid), "invalid", f"unknown question id {qid!r}; known ids: {known}.")
-        q = registry[qid]
-        if _unanswered(answer):
-            return CheckResult(qid, "unanswered", "not answered yet: replace ... with your answer.")
-        return _CHECKERS[q.kind](q, answer)
+        return judge(registry[qid], answer)
     except Exception as err:  # a checker must never show a learner a traceback
         return CheckResult(str(qid), "invalid", f"could not check this answer ({type(err).__name__}: {err}).")
+
+
+def judge(q: Question, answer: Any) -> CheckResult:
+    """Check ``answer`` against question ``q`` (registered or not); placeholders count as not answered."""
+    try:
+        if _unanswered(answer):
+            return CheckResult(q.qid, "unanswered", "not answered yet: replace ... with your answer.")
+        return _CHECKERS[q.kind](q, answer)
+    except Exception as err:  # a checker must never show a learner a traceback
+        return CheckResult(q.qid, "invalid", f"could not check this answer ({type(err).__name__}: {err}).")
 
 
 def check(qid: str, answer: Any) -> None:

@@ -158,7 +158,10 @@ class Explorer:
             "images": images,
             "readouts": readouts,
         }
-        key = hashlib.sha1(json.dumps(spec["labels"] + [self.title]).encode()).hexdigest()[:10]
+        # The id names this widget's content (frames excluded: their PNG bytes may differ between machines,
+        # the compared outputs must not). The script finds its own widget first, so two identical widgets
+        # on one page each still respond to their own controls.
+        key = hashlib.sha1(json.dumps([self.title, spec["labels"], readouts]).encode()).hexdigest()[:10]
         inputs = "".join(_range_input(c, i) for i, c in enumerate(self.controls))
         first = _frame_index([list(c.values).index(c.default) for c in self.controls], spec["shape"])
         return _STATIC_TEMPLATE.format(
@@ -232,7 +235,8 @@ _STATIC_TEMPLATE = """<div class="slx-widget" id="slx-{key}">
 <script type="application/json" class="slx-spec">{spec}</script>
 <script>
 (function () {{
-  var root = document.getElementById("slx-{key}");
+  var me = document.currentScript;
+  var root = (me && me.closest(".slx-widget")) || document.getElementById("slx-{key}");
   var spec = JSON.parse(root.querySelector(".slx-spec").textContent);
   var inputs = root.querySelectorAll("input[type=range]");
   function show() {{
