@@ -172,6 +172,16 @@ class BudgetOptimum:
 
 
 # --- validation ----------------------------------------------------------------------------------------
+
+def _serving(inference_tokens, prompt_tokens, serving_weight):
+    """Validated serving inputs: generated tokens, prompt tokens (both ≥ 0) and one serving weight ≥ 0."""
+    t = as_nonnegative("inference_tokens", inference_tokens, "tokens")
+    p = as_nonnegative("prompt_tokens", prompt_tokens, "tokens")
+    w = as_nonnegative("serving_weight", serving_weight, "training FLOP per serving FLOP")
+    if np.ndim(w) != 0:
+        raise ValueError(f"serving_weight must be a single number >= 0; got {serving_weight!r}")
+    return t, p, w
+
 def _check_law(law: Any) -> ChinchillaLaw:
     if not isinstance(law, ChinchillaLaw):
         raise ValueError(
@@ -325,11 +335,7 @@ def lifetime_optimal(law: ChinchillaLaw, loss: ArrayLike, inference_tokens: Arra
     """
     law = _check_law(law)
     target = _check_loss(law, loss)
-    t = as_nonnegative("inference_tokens", inference_tokens, "tokens")
-    p = as_nonnegative("prompt_tokens", prompt_tokens, "tokens")
-    w = as_nonnegative("serving_weight", serving_weight, "training FLOP per serving FLOP")
-    if np.ndim(w) != 0:
-        raise ValueError(f"serving_weight must be a single number >= 0; got {serving_weight!r}")
+    t, p, w = _serving(inference_tokens, prompt_tokens, serving_weight)
     broadcast(loss=target, inference_tokens=t, prompt_tokens=p)
     r, served = np.broadcast_arrays(np.asarray(target, dtype=float) - law.E, np.asarray(t) + np.asarray(p))
     v = np.array([_data_share(law, float(ri), float(w * si)) for ri, si in zip(r.ravel(), served.ravel())])
@@ -433,11 +439,7 @@ def budget_optimal(law: ChinchillaLaw, budget: ArrayLike, inference_tokens: Arra
     """
     law = _check_law(law)
     c = as_positive("budget", budget, "FLOP")
-    t = as_nonnegative("inference_tokens", inference_tokens, "tokens")
-    p = as_nonnegative("prompt_tokens", prompt_tokens, "tokens")
-    w = as_nonnegative("serving_weight", serving_weight, "training FLOP per serving FLOP")
-    if np.ndim(w) != 0:
-        raise ValueError(f"serving_weight must be a single number >= 0; got {serving_weight!r}")
+    t, p, w = _serving(inference_tokens, prompt_tokens, serving_weight)
     broadcast(budget=c, inference_tokens=t, prompt_tokens=p)
     cs, served = np.broadcast_arrays(np.asarray(c, dtype=float), np.asarray(t) + np.asarray(p))
     n = np.empty(cs.shape)
