@@ -43,6 +43,11 @@ $(VENDOR_STAMP): $(NODE_STAMP) Makefile
 
 book: $(STAMP) $(VENDOR_STAMP)
 	$(BIN)/jupyter-book build --warningiserror --keep-going --path-output "$(BOOK_OUT)" .
+	@# Leaner site: the themes' source maps (debugging aids, 3.4 MB) and their build-time translation
+	@# catalogues are never fetched by a reader's browser.
+	find "$(BOOK_OUT)/_build/html/_static" -name '*.map' -delete
+	sed -i '/sourceMappingURL=/d' "$(BOOK_OUT)"/_build/html/_static/scripts/*.js "$(BOOK_OUT)"/_build/html/_static/styles/*.css
+	rm -rf "$(BOOK_OUT)/_build/html/_static/locales"
 	@echo "Book built: open $(BOOK_OUT)/_build/html/index.html (or run 'make serve')"
 
 serve: book
