@@ -40,6 +40,7 @@ from .fit import (
     fit_approach2,
     fit_approach3,
 )
+from .models import GOPHER_CHINCHILLA_FLOP, MODELS, Model, model, models_near
 from .reconciliation import PEARCE_SONG_2024, PORIAN_2024_TABLE_1
 from .transformer import GPT3_FAMILY, TransformerShape, non_embedding_params
 

@@ -29,6 +29,7 @@ from ._progress import Progress
 from ._validate import as_int, as_positive, as_probability
 from .compute import FLOP_PER_PARAM_TOKEN_TRAIN
 from .laws import ChinchillaLaw
+from .models import GOPHER_CHINCHILLA_FLOP
 
 __all__ = [
     "ComputeOptimalFit",
@@ -597,7 +598,7 @@ def bootstrap_approach3(
     *,
     n_boot: int = 100,
     seed: int = 0,
-    compute: ArrayLike = (5.76e23,),
+    compute: ArrayLike = (GOPHER_CHINCHILLA_FLOP,),
     init_grid: InitGrid | ArrayLike | None = BOOTSTRAP_GRID,
     progress: bool | None = None,
     **fit_options,
@@ -605,8 +606,8 @@ def bootstrap_approach3(
     """Bootstrap Approach 3: refit on ``n_boot`` resamples (with replacement) of the runs.
 
     Quantities: E, A, B, alpha, beta, a = beta/(alpha+beta), b = alpha/(alpha+beta) and the compute-optimal
-    tokens per parameter at each budget in ``compute`` (FLOP; default Gopher's 5.76e23). The full-data fit
-    uses Hoffmann's 4,500-start grid; to stay fast each replicate starts from the full-data optimum plus
+    tokens per parameter at each budget in ``compute`` (FLOP; default ``GOPHER_CHINCHILLA_FLOP``, 5.76e23). The
+    full-data fit uses Hoffmann's 4,500-start grid; to stay fast each replicate starts from the full-data optimum plus
     ``init_grid`` (default :data:`BOOTSTRAP_GRID`, 243 starts; pass ``HOFFMANN_GRID`` for the full grid).
     Seeded: the same ``seed`` gives the same replicates. A progress line appears on stderr when the run
     looks longer than 2 s (``progress=True`` forces it, ``False`` hides it). Other keyword arguments go to
@@ -641,7 +642,7 @@ def bootstrap_approach2(
     *,
     n_boot: int = 1000,
     seed: int = 0,
-    compute: ArrayLike = (5.76e23,),
+    compute: ArrayLike = (GOPHER_CHINCHILLA_FLOP,),
     progress: bool | None = None,
     **fit_options,
 ) -> BootstrapResult:

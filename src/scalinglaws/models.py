@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ._validate import as_positive
 from .compute import tokens_per_param, training_flops
 
-__all__ = ["Model", "MODELS", "model", "models_near"]
+__all__ = ["Model", "MODELS", "GOPHER_CHINCHILLA_FLOP", "model", "models_near"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,10 @@ class Model:
         return float(tokens_per_param(self.params, self.tokens))
 
 
+GOPHER_CHINCHILLA_FLOP = 5.76e23
+"""Training compute of Gopher and of Chinchilla, in FLOP, as Hoffmann et al. (2022, Table 3) count it (the
+"Gopher unit"). 6ND gives 5.04e23 for Gopher and 5.88e23 for Chinchilla."""
+
 _BROWN = "Brown et al. 2020, arXiv 2005.14165, Table D.1"
 _RAE = "Rae et al. 2021, arXiv 2112.11446"
 _HOFF = "Hoffmann et al. 2022, arXiv 2203.15556"
@@ -48,9 +52,9 @@ _PALM = "Chowdhery et al. 2022, arXiv 2204.02311"
 
 MODELS: tuple[Model, ...] = (
     Model("GPT-3 175B", 175e9, 300e9, _BROWN, 2020, reported_flop=3.14e23),
-    Model("Gopher", 280e9, 300e9, _RAE, 2021, reported_flop=5.76e23,
+    Model("Gopher", 280e9, 300e9, _RAE, 2021, reported_flop=GOPHER_CHINCHILLA_FLOP,
           note="reported FLOP is Hoffmann et al.'s count (the 'Gopher unit' of their Table 3)"),
-    Model("Chinchilla", 70e9, 1.4e12, _HOFF, 2022, reported_flop=5.76e23,
+    Model("Chinchilla", 70e9, 1.4e12, _HOFF, 2022, reported_flop=GOPHER_CHINCHILLA_FLOP,
           note="trained with the same compute budget as Gopher"),
     Model("PaLM 540B", 540e9, 780e9, _PALM, 2022),
     Model("LLaMA 7B", 6.7e9, 1.0e12, _LLAMA1, 2023),
