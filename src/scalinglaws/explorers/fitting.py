@@ -76,22 +76,19 @@ class IsoFLOPFitExplorer(Explorer):
         per_budget = int(round(sizes))
         fits = [self._experiment(noise, per_budget, seed, show=i == 0) for i, seed in enumerate(self.seeds)]
         first, ok = fits[0], [f for f in fits if f is not None]
-        lines = [np.append(f.predict_N(self.c_line), np.nan) for f in ok]
-        self.spread.set_data(np.tile(np.append(self.c_line, np.nan), len(ok)), np.concatenate(lines or [[]]))
-        ratios = np.array([float(f.predict_N(TARGET_FLOP)) / self.true_target for f in ok])
-        failed = f", {len(fits) - len(ok)} could not be fitted" if len(ok) < len(fits) else ""
-        spread = (f"{len(fits)} repeats{failed}: N_opt / truth median {np.median(ratios):.2f}, "
-                  f"10–90% {np.percentile(ratios, 10):.2f}–{np.percentile(ratios, 90):.2f}" if ok else
-                  f"{len(fits)} repeats: none could be fitted")
+        curves = np.array([f.predict_N(self.c_line) for f in ok]).reshape(len(ok), self.c_line.size)
+        gaps = np.full((len(ok), 1), np.nan)  # NaN between repeats: one Line2D draws them all
+        self.spread.set_data(np.tile(np.append(self.c_line, np.nan), len(ok)), np.hstack([curves, gaps]).ravel())
+        spread = _spread_text(curves[:, -1] / self.true_target, len(fits))  # c_line ends at TARGET_FLOP
         head = f"{per_budget} sizes per budget, {100 * noise:.1f}% noise. "
         if first is None:
             for artist in (self.vertices, self.optima, self.fitted, self.target):
                 artist.set_data([], [])
             return head + "This experiment could not be fitted (too few budgets with an interior minimum).\n" + spread
-        predicted = float(first.predict_N(TARGET_FLOP))
+        predicted = float(curves[0, -1])
         self.vertices.set_data(first.N_opt, first.loss_opt)
         self.optima.set_data(first.compute, first.N_opt)
-        self.fitted.set_data(self.c_line, first.predict_N(self.c_line))
+        self.fitted.set_data(self.c_line, curves[0])
         self.target.set_data([TARGET_FLOP], [predicted])
         skipped = f" ({len(first.skipped)} of {self.budgets.size} budgets skipped)" if first.skipped else ""
         return (head + f"This experiment: a = {first.a:.3f} (true {self.law.a:.3f}){skipped}, N_opt at "
@@ -108,3 +105,12 @@ class IsoFLOPFitExplorer(Explorer):
             return fit_approach2(n, c, loss)
         except ValueError:  # fewer than two budgets with an interior minimum: nothing to extrapolate
             return None
+
+
+def _spread_text(ratios: np.ndarray, repeats: int) -> str:
+    """Readout line for the repeats: median and 10–90% range of extrapolated N_opt / truth."""
+    if ratios.size == 0:
+        return f"{repeats} repeats: none could be fitted"
+    failed = f", {repeats - ratios.size} could not be fitted" if ratios.size < repeats else ""
+    return (f"{repeats} repeats{failed}: N_opt / truth median {np.median(ratios):.2f}, "
+            f"10–90% {np.percentile(ratios, 10):.2f}–{np.percentile(ratios, 90):.2f}")
