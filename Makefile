@@ -59,11 +59,11 @@ test: $(STAMP)
 
 # Regenerate the student notebooks in exercises/ from solutions/ (and execute them).
 exercises: $(STAMP)
-	$(BIN)/python -m scalinglaws.assignments
+	$(BIN)/python -m scalinglaws.course.assignments
 
 # Re-execute every notebook in place so its stored outputs are current.
 execute: $(STAMP)
-	$(BIN)/python -m scalinglaws.assignments --execute-all
+	$(BIN)/python -m scalinglaws.course.assignments --execute-all
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

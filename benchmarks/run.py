@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 import scalinglaws
-from scalinglaws.widgets import Explorer
+from scalinglaws.course.widgets import Explorer
 
 ROOT = Path(__file__).resolve().parents[1]
 

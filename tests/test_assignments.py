@@ -3,7 +3,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from scalinglaws.assignments import BEGIN, END, out_of_date, strip_solutions, student_notebook
+from scalinglaws.course.assignments import BEGIN, END, out_of_date, strip_solutions, student_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 

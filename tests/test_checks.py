@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scalinglaws.checks import STATUS_MARKS, Hint, Question, check, evaluate, judge, questions
+from scalinglaws.course.checks import STATUS_MARKS, Hint, Question, check, evaluate, judge, questions
 import scalinglaws as sl
 
 
@@ -41,7 +41,7 @@ def test_off_by_powers_of_ten_and_signs_are_named():
 
 
 def _run(q, answer):
-    from scalinglaws import checks
+    from scalinglaws.course import checks
 
     return checks._CHECKERS[q.kind](q, answer)
 
@@ -67,7 +67,7 @@ def test_unknown_ids_list_the_known_ones(capsys):
 def test_every_registered_question_computes_its_expected_value():
     for qid, q in questions().items():
         if q.kind == "function":
-            from scalinglaws.checks import _reference
+            from scalinglaws.course.checks import _reference
 
             for case in q.cases():
                 _reference(q, case)  # a value, or the ValueError the learner must raise too
@@ -100,7 +100,7 @@ def test_fitting_questions_accept_the_package_answers():
     import numpy as np
     from scipy.special import huber, logsumexp
 
-    from scalinglaws.checks import evaluate, questions
+    from scalinglaws.course.checks import evaluate, questions
 
     def huber_objective(params, N, D, loss):
         a, b, e, alpha, beta = params

@@ -4,10 +4,10 @@ from matplotlib.figure import Figure
 
 import scalinglaws as sl
 from scalinglaws.allocation import misallocation_penalty
-from scalinglaws.explorers.chinchilla import ChinchillaBudgetExplorer, MisallocationExplorer
+from scalinglaws.course.explorers.chinchilla import ChinchillaBudgetExplorer, MisallocationExplorer
 from scalinglaws.models import MODELS, models_near
 from scalinglaws.plots import isoflop_curves, isoflop_line, nd_plane
-from scalinglaws.widgets import STATIC_FRAME_LIMIT
+from scalinglaws.course.widgets import STATIC_FRAME_LIMIT
 
 
 @pytest.fixture(scope="module")

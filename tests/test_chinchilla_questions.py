@@ -5,8 +5,8 @@ from hypothesis import strategies as st
 from scipy.optimize import curve_fit, minimize_scalar
 
 import scalinglaws as sl
-from scalinglaws.checks import evaluate, questions
-from scalinglaws.questions.chinchilla import GOPHER_BUDGET, frontier_data
+from scalinglaws.course.checks import evaluate, questions
+from scalinglaws.course.questions.chinchilla import GOPHER_BUDGET, frontier_data
 
 CHIN = sorted(qid for qid in questions() if qid.startswith("chin-"))
 

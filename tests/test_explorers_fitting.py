@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 import scalinglaws as sl
-from scalinglaws.explorers.fitting import TARGET_FLOP, IsoFLOPFitExplorer
-from scalinglaws.widgets import STATIC_FRAME_LIMIT
+from scalinglaws.course.explorers.fitting import TARGET_FLOP, IsoFLOPFitExplorer
+from scalinglaws.course.widgets import STATIC_FRAME_LIMIT
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import scalinglaws as sl
-from scalinglaws.explorers.kaplan import D_LIMITS, N_LIMITS, AllocationComparisonExplorer, allocation_exponent
-from scalinglaws.widgets import STATIC_FRAME_LIMIT, Explorer
+from scalinglaws.course.explorers.kaplan import D_LIMITS, N_LIMITS, AllocationComparisonExplorer, allocation_exponent
+from scalinglaws.course.widgets import STATIC_FRAME_LIMIT, Explorer
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 import scalinglaws as sl
-from scalinglaws.explorers.limits import EmergenceExplorer, RepeatedDataExplorer
-from scalinglaws.widgets import STATIC_FRAME_LIMIT
+from scalinglaws.course.explorers.limits import EmergenceExplorer, RepeatedDataExplorer
+from scalinglaws.course.widgets import STATIC_FRAME_LIMIT
 
 
 @pytest.fixture(scope="module", params=[EmergenceExplorer, RepeatedDataExplorer])

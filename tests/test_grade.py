@@ -7,8 +7,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from scalinglaws.checks import RESULT_MIMETYPE, STATUS_MARKS, CheckResult
-from scalinglaws.grade import FIELDS, check_results, grade_folder, main, question_ids
+from scalinglaws.course.checks import RESULT_MIMETYPE, STATUS_MARKS, CheckResult
+from scalinglaws.course.grade import FIELDS, check_results, grade_folder, main, question_ids
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,7 +60,7 @@ def test_broken_notebooks_are_reported_and_the_others_still_graded(tmp_path):
     sub.mkdir()
     (sub / "bad_json.ipynb").write_text("{not json", encoding="utf-8")
     (sub / "empty.ipynb").write_text("", encoding="utf-8")
-    imports = "from scalinglaws.checks import check"
+    imports = "from scalinglaws.course.checks import check"
     _notebook(sub / "raises.ipynb", imports, "check('pl-slope', -0.3)", "slope = 1 / 0", "check('pl-tenfold', slope)",
               "check('pl-floor-slope', ...)")
     _notebook(sub / "missing_file.ipynb", imports, "data = open('no-such-file.csv').read()", "check('pl-slope', data)")
@@ -85,9 +85,9 @@ def test_broken_notebooks_are_reported_and_the_others_still_graded(tmp_path):
 def test_an_infinite_loop_times_out_and_later_questions_count_as_not_reached(tmp_path):
     sub = tmp_path / "sub"
     sub.mkdir()
-    _notebook(sub / "loop.ipynb", "from scalinglaws.checks import check", "check('pl-slope', -0.3)",
+    _notebook(sub / "loop.ipynb", "from scalinglaws.course.checks import check", "check('pl-slope', -0.3)",
               "while True:\n    pass", "check('pl-tenfold', 0.84)")
-    _notebook(sub / "after.ipynb", "from scalinglaws.checks import check", "check('pl-slope', 0.3)")
+    _notebook(sub / "after.ipynb", "from scalinglaws.course.checks import check", "check('pl-slope', 0.3)")
     rows = {(r.notebook, r.question): r for r in grade_folder(sub, timeout=3)}
     assert rows[("loop.ipynb", "pl-slope")].status == "correct"
     late = rows[("loop.ipynb", "pl-tenfold")]
@@ -110,7 +110,7 @@ def test_a_question_missing_from_a_submission_is_reported_from_the_reference(tmp
     _notebook(reference / "hw.ipynb", "check('pl-slope', ...)", "check('pl-tenfold', ...)")
     sub = tmp_path / "sub" / "alice"
     sub.mkdir(parents=True)
-    _notebook(sub / "hw.ipynb", "from scalinglaws.checks import check", "check('pl-slope', -0.3)")
+    _notebook(sub / "hw.ipynb", "from scalinglaws.course.checks import check", "check('pl-slope', -0.3)")
     rows = grade_folder(tmp_path / "sub", timeout=30, reference=reference)
     assert [(r.student, r.question, r.status) for r in rows] == [("alice", "pl-slope", "correct"),
                                                                  ("alice", "pl-tenfold", "error")]
@@ -143,14 +143,14 @@ def test_bad_arguments_are_refused_with_a_message(tmp_path, capsys):
 def test_feedback_copies_keep_the_printed_lines_and_drop_the_grader_records(tmp_path):
     sub, executed = tmp_path / "sub", tmp_path / "executed"
     sub.mkdir()
-    _notebook(sub / "hw.ipynb", "from scalinglaws.checks import check", "check('pl-slope', -0.3)")
+    _notebook(sub / "hw.ipynb", "from scalinglaws.course.checks import check", "check('pl-slope', -0.3)")
     grade_folder(sub, timeout=30, executed=executed)
     outputs = nbformat.read(executed / "hw.ipynb", as_version=4).cells[1].outputs
     assert [o.output_type for o in outputs] == ["stream"] and outputs[0].text.startswith(STATUS_MARKS["correct"])
 
 
 def test_outside_a_kernel_check_prints_one_line_even_while_recording(monkeypatch, capsys):
-    from scalinglaws.checks import RECORD_ENV, check
+    from scalinglaws.course.checks import RECORD_ENV, check
 
     monkeypatch.setenv(RECORD_ENV, "1")
     check("pl-slope", -0.3)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from scalinglaws import sampling as sm
-from scalinglaws.explorers.inference import ComputeMatchedExplorer, SamplingExplorer, winning_range
-from scalinglaws.widgets import STATIC_FRAME_LIMIT
+from scalinglaws.course.explorers.inference import ComputeMatchedExplorer, SamplingExplorer, winning_range
+from scalinglaws.course.widgets import STATIC_FRAME_LIMIT
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from scalinglaws import sampling as sm
-from scalinglaws.checks import Question, evaluate
-from scalinglaws.questions import inference as qi
+from scalinglaws.course.checks import Question, evaluate
+from scalinglaws.course.questions import inference as qi
 
 
 def chen_reference(n, c, k):
@@ -91,7 +91,7 @@ def test_benchmark_and_fit_questions_accept_the_package_answer():
 def test_other_function_questions_still_work_when_the_reference_raises():
     q = Question("t-raise", "function", lambda x: math.sqrt(x) if x >= 0 else (_ for _ in ()).throw(ValueError("x < 0")),
                  cases=lambda: [(4.0,), (-1.0,)])
-    from scalinglaws import checks
+    from scalinglaws.course import checks
 
     def good(x):
         if x < 0:

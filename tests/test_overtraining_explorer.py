@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import scalinglaws as sl
-from scalinglaws.explorers.overtraining import OvertrainingExplorer
-from scalinglaws.widgets import STATIC_FRAME_LIMIT
+from scalinglaws.course.explorers.overtraining import OvertrainingExplorer
+from scalinglaws.course.widgets import STATIC_FRAME_LIMIT
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from scalinglaws.checks import evaluate, questions
+from scalinglaws.course.checks import evaluate, questions
 
 PF_DAY = 1e15 * 86_400  # FLOP, typed here as an independent route
 

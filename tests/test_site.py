@@ -376,7 +376,7 @@ def test_search_finds_the_chapters(browser):
 
 def test_two_identical_widgets_on_one_page_each_respond_to_their_own_control(browser_context):
     """Identical content gives identical element ids; each widget's script still finds its own widget."""
-    from scalinglaws.widgets import ComputeBudgetExplorer
+    from scalinglaws.course.widgets import ComputeBudgetExplorer
 
     twin = ComputeBudgetExplorer().static_html()
     page = browser_context.new_page()

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import scalinglaws as sl
-from scalinglaws.widgets import STATIC_FRAME_LIMIT, ComputeBudgetExplorer, Control
+from scalinglaws.course.widgets import STATIC_FRAME_LIMIT, ComputeBudgetExplorer, Control
 
 
 @pytest.fixture(scope="module")

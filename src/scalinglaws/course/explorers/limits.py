@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compute import format_count
-from ..data_constrained import R_D_STAR, effective_data, marginal_epoch_value, repetition_value
-from ..emergence import (answer_token_loss, emergence_scale, exact_match, expected_token_edit_distance,
+from scalinglaws.compute import format_count
+from scalinglaws.data_constrained import R_D_STAR, effective_data, marginal_epoch_value, repetition_value
+from scalinglaws.emergence import (answer_token_loss, emergence_scale, exact_match, expected_token_edit_distance,
                          per_token_accuracy)
-from ..laws import HOFFMANN_2022, ChinchillaLaw
-from ..widgets import Control, Explorer
+from scalinglaws.laws import HOFFMANN_2022, ChinchillaLaw
+from scalinglaws.course.widgets import Control, Explorer
 
 __all__ = ["EmergenceExplorer", "RepeatedDataExplorer"]
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compute import format_count, format_flop
-from ..fit import fit_approach2
-from ..laws import BESIROGLU_2024, ChinchillaLaw
-from ..synthetic import ISOFLOP_BUDGETS, isoflop_runs
-from .._validate import as_int
-from ..widgets import Control, Explorer
+from scalinglaws.compute import format_count, format_flop
+from scalinglaws.fit import fit_approach2
+from scalinglaws.laws import BESIROGLU_2024, ChinchillaLaw
+from scalinglaws.synthetic import ISOFLOP_BUDGETS, isoflop_runs
+from scalinglaws._validate import as_int
+from scalinglaws.course.widgets import Control, Explorer
 
 __all__ = ["IsoFLOPFitExplorer"]
 

@@ -8,12 +8,12 @@ from typing import Sequence
 
 import numpy as np
 
-from ..allocation import misallocation_penalty
-from ..compute import format_count, format_flop
-from ..laws import BESIROGLU_2024, HOFFMANN_2022, ChinchillaLaw
-from ..models import MODELS, models_near
-from ..plots import isoflop_line, nd_plane
-from ..widgets import Control, Explorer, _compute_grid
+from scalinglaws.allocation import misallocation_penalty
+from scalinglaws.compute import format_count, format_flop
+from scalinglaws.laws import BESIROGLU_2024, HOFFMANN_2022, ChinchillaLaw
+from scalinglaws.models import MODELS, models_near
+from scalinglaws.plots import isoflop_line, nd_plane
+from scalinglaws.course.widgets import Control, Explorer, _compute_grid
 
 __all__ = ["ChinchillaBudgetExplorer", "MisallocationExplorer"]
 

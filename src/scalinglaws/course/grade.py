@@ -11,7 +11,7 @@ Statuses: ``correct``, ``wrong``, ``unanswered``, ``invalid`` (as printed by ``c
 
 Usage::
 
-    python -m scalinglaws.grade SUBMISSIONS_DIR --out results.csv [--reference exercises/] [--timeout 120]
+    python -m scalinglaws.course.grade SUBMISSIONS_DIR --out results.csv [--reference exercises/] [--timeout 120]
 
 A student is the first folder under SUBMISSIONS_DIR (``SUBMISSIONS_DIR/alice/07_limits.ipynb``), or the
 file's name when notebooks sit directly in it. Taught in instructor.md.
@@ -33,7 +33,7 @@ from typing import Iterable
 
 import nbformat
 
-from .checks import RECORD_ENV, RESULT_MIMETYPE, STATUS_MARKS, CheckResult
+from scalinglaws.course.checks import RECORD_ENV, RESULT_MIMETYPE, STATUS_MARKS, CheckResult
 
 __all__ = ["STATUSES", "FIELDS", "GradeRow", "question_ids", "check_results", "grade_notebook", "grade_folder",
            "write_csv", "main"]
@@ -258,7 +258,7 @@ def write_csv(rows: Iterable[GradeRow], out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: grade a folder, write the CSV, print one line per notebook and a total."""
-    parser = argparse.ArgumentParser(prog="python -m scalinglaws.grade", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m scalinglaws.course.grade", description=__doc__.splitlines()[0])
     parser.add_argument("submissions", type=Path, help="folder of submitted notebooks (searched recursively)")
     parser.add_argument("--out", type=Path, default=Path("results.csv"), help="CSV to write (default results.csv)")
     parser.add_argument("--reference", type=Path, default=None,

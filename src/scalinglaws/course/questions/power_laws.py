@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import Hint, Question, register
-from ..laws import HOFFMANN_2022, KAPLAN_2020
-from ..powerlaw import PowerLaw, fit_power_law, noisy_samples
+from scalinglaws.course.checks import Hint, Question, register
+from scalinglaws.laws import HOFFMANN_2022, KAPLAN_2020
+from scalinglaws.powerlaw import PowerLaw, fit_power_law, noisy_samples
 
 EXAMPLE_LAW = PowerLaw(coef=5.0, exponent=-0.3)
 """The power law of question pl-slope: y = 5 · x^-0.3."""

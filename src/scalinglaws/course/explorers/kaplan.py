@@ -6,10 +6,10 @@ from typing import Sequence
 
 import numpy as np
 
-from ..compute import FLOP_PER_PARAM_TOKEN_TRAIN, format_count, format_flop
-from ..laws import BESIROGLU_2024, HOFFMANN_2022, KAPLAN_2020, ScalingLaw
-from ..models import Model, model
-from ..widgets import Control, Explorer, _compute_grid
+from scalinglaws.compute import FLOP_PER_PARAM_TOKEN_TRAIN, format_count, format_flop
+from scalinglaws.laws import BESIROGLU_2024, HOFFMANN_2022, KAPLAN_2020, ScalingLaw
+from scalinglaws.models import Model, model
+from scalinglaws.course.widgets import Control, Explorer, _compute_grid
 
 __all__ = ["AllocationComparisonExplorer", "allocation_exponent"]
 

@@ -5,10 +5,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..checks import Hint, Question, register
-from ..compute import FLOP_PER_PARAM_TOKEN_INFER, FLOP_PER_PARAM_TOKEN_TRAIN, PF_DAY, flop_to_pf_days
-from ..laws import HOFFMANN_2022, KAPLAN_2020, Allocation
-from ..models import model
+from scalinglaws.course.checks import Hint, Question, register
+from scalinglaws.compute import FLOP_PER_PARAM_TOKEN_INFER, FLOP_PER_PARAM_TOKEN_TRAIN, PF_DAY, flop_to_pf_days
+from scalinglaws.laws import HOFFMANN_2022, KAPLAN_2020, Allocation
+from scalinglaws.models import model
 
 __all__ = ["gpt3_flop"]
 

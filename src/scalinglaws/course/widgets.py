@@ -20,8 +20,8 @@ from typing import Callable, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from .compute import format_count, format_flop
-from .laws import HOFFMANN_2022, ChinchillaLaw
+from scalinglaws.compute import format_count, format_flop
+from scalinglaws.laws import HOFFMANN_2022, ChinchillaLaw
 
 __all__ = ["Control", "Explorer", "ComputeBudgetExplorer", "STATIC_FRAME_LIMIT"]
 

@@ -3,7 +3,7 @@
 Every expected value is computed by the package when the check runs, never typed as a literal.
 A check never raises at a learner and never evaluates their input: wrong types and typos get a
 sentence saying what was expected.
-Questions are defined in ``scalinglaws.questions.<chapter>`` modules; see ``Question``.
+Questions are defined in ``scalinglaws.course.questions.<chapter>`` modules; see ``Question``.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .compute import parse_quantity
+from scalinglaws.compute import parse_quantity
 
 __all__ = ["Question", "Hint", "check", "evaluate", "judge", "register", "questions", "CheckResult", "STATUS_MARKS",
            "RECORD_ENV", "RESULT_MIMETYPE"]
@@ -97,7 +97,7 @@ _LOADED = False
 
 
 def register(*qs: Question) -> None:
-    """Add questions to the registry (called by the ``scalinglaws.questions`` modules)."""
+    """Add questions to the registry (called by the ``scalinglaws.course.questions`` modules)."""
     for q in qs:
         if q.qid in _REGISTRY and _REGISTRY[q.qid] is not q:
             raise ValueError(f"question id {q.qid!r} is defined twice")
@@ -105,10 +105,10 @@ def register(*qs: Question) -> None:
 
 
 def questions() -> dict[str, Question]:
-    """All registered questions by id (imports every ``scalinglaws.questions`` module once)."""
+    """All registered questions by id (imports every ``scalinglaws.course.questions`` module once)."""
     global _LOADED
     if not _LOADED:
-        from . import questions as package
+        from scalinglaws.course import questions as package
 
         for info in pkgutil.iter_modules(package.__path__):
             importlib.import_module(f"{package.__name__}.{info.name}")

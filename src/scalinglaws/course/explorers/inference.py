@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from ..compute import format_count, format_flop
-from ..sampling import (
+from scalinglaws.compute import format_count, format_flop
+from scalinglaws.sampling import (
     EXAMPLE_VERIFIER,
     EXAMPLE_WRONG_ANSWERS,
     best_of_n_accuracy,
@@ -19,7 +19,7 @@ from ..sampling import (
     majority_vote_limit,
     sampling_flops,
 )
-from ..widgets import Control, Explorer
+from scalinglaws.course.widgets import Control, Explorer
 
 __all__ = ["SamplingExplorer", "ComputeMatchedExplorer", "winning_range"]
 

@@ -5,12 +5,12 @@ import math
 
 import numpy as np
 
-from ..checks import Hint, Question, register
-from ..compute import format_count, format_flop
-from ..data_constrained import R_D_STAR, effective_data, effective_data_ceiling, repetition_value
-from ..emergence import emergence_scale, exact_match, expected_token_edit_distance, per_token_accuracy
-from ..laws import HOFFMANN_2022
-from ..mixture_of_experts import MIXTRAL_8X7B
+from scalinglaws.course.checks import Hint, Question, register
+from scalinglaws.compute import format_count, format_flop
+from scalinglaws.data_constrained import R_D_STAR, effective_data, effective_data_ceiling, repetition_value
+from scalinglaws.emergence import emergence_scale, exact_match, expected_token_edit_distance, per_token_accuracy
+from scalinglaws.laws import HOFFMANN_2022
+from scalinglaws.mixture_of_experts import MIXTRAL_8X7B
 
 TOKEN_LOSS = 0.3
 """lim-token-acc: a loss of 0.3 nats/token on the answer tokens."""

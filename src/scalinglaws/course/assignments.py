@@ -11,9 +11,9 @@ lets the blank notebook run to the end:
 
 Usage::
 
-    python -m scalinglaws.assignments            # regenerate and execute exercises/
-    python -m scalinglaws.assignments --check    # exit 1 if exercises/ is out of date
-    python -m scalinglaws.assignments --execute-all   # re-run every notebook in place
+    python -m scalinglaws.course.assignments            # regenerate and execute exercises/
+    python -m scalinglaws.course.assignments --check    # exit 1 if exercises/ is out of date
+    python -m scalinglaws.course.assignments --execute-all   # re-run every notebook in place
 """
 from __future__ import annotations
 

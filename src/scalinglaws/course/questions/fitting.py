@@ -5,11 +5,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from .._objective import ChinchillaObjective
-from ..checks import Hint, Question, register
-from ..fit import FitResult, fit_approach2, fit_approach3
-from ..laws import BESIROGLU_2024, HOFFMANN_2022, HOFFMANN_2022_UNROUNDED
-from ..synthetic import isoflop_runs
+from scalinglaws._objective import ChinchillaObjective
+from scalinglaws.course.checks import Hint, Question, register
+from scalinglaws.fit import FitResult, fit_approach2, fit_approach3
+from scalinglaws.laws import BESIROGLU_2024, HOFFMANN_2022, HOFFMANN_2022_UNROUNDED
+from scalinglaws.synthetic import isoflop_runs
 
 EXERCISE_SEED = 2024
 """Seed of the synthetic runs returned by exercise_runs()."""

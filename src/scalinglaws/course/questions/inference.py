@@ -9,8 +9,8 @@ import math
 import numpy as np
 from scipy import special
 
-from ..checks import Hint, Question, register
-from ..sampling import (
+from scalinglaws.course.checks import Hint, Question, register
+from scalinglaws.sampling import (
     EXAMPLE_WRONG_ANSWERS,
     best_of_n_accuracy,
     best_of_n_limit,

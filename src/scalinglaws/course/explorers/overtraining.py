@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compute import format_count, format_flop
-from ..laws import HOFFMANN_2022_UNROUNDED, ChinchillaLaw
-from ..models import model
-from ..lifetime import (
+from scalinglaws.compute import format_count, format_flop
+from scalinglaws.laws import HOFFMANN_2022_UNROUNDED, ChinchillaLaw
+from scalinglaws.models import model
+from scalinglaws.lifetime import (
     chinchilla_optimal_for_loss,
     implied_inference_tokens,
     iso_loss_tokens,
@@ -17,7 +17,7 @@ from ..lifetime import (
     lifetime_optimal,
     min_params_for_loss,
 )
-from ..widgets import Control, Explorer
+from scalinglaws.course.widgets import Control, Explorer
 
 __all__ = ["OvertrainingExplorer"]
 

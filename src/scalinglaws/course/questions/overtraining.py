@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import Hint, Question, register
-from ..compute import FLOP_PER_PARAM_TOKEN_INFER, FLOP_PER_PARAM_TOKEN_TRAIN
-from ..laws import BESIROGLU_2024, HOFFMANN_2022, HOFFMANN_2022_UNROUNDED, ChinchillaLaw
-from ..lifetime import chinchilla_optimal_for_loss, lifetime_flops, lifetime_optimal
-from ..models import model
+from scalinglaws.course.checks import Hint, Question, register
+from scalinglaws.compute import FLOP_PER_PARAM_TOKEN_INFER, FLOP_PER_PARAM_TOKEN_TRAIN
+from scalinglaws.laws import BESIROGLU_2024, HOFFMANN_2022, HOFFMANN_2022_UNROUNDED, ChinchillaLaw
+from scalinglaws.lifetime import chinchilla_optimal_for_loss, lifetime_flops, lifetime_optimal
+from scalinglaws.models import model
 
 GRID_LAW = HOFFMANN_2022_UNROUNDED
 """The law of question over-grid-search (Hoffmann et al. 2022, unrounded TeX values)."""

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..allocation import (
+from scalinglaws.allocation import (
     TABLE_2_EXPONENTS,
     TOKENS_PER_PARAM_RULE,
     fixed_ratio_allocation,
     misallocation_penalty,
     scaled_allocation,
 )
-from ..checks import Hint, Question, register
-from ..compute import format_count
-from ..laws import BESIROGLU_2024, HOFFMANN_2022, HOFFMANN_2022_UNROUNDED, KAPLAN_2020, ChinchillaLaw
-from ..models import model
+from scalinglaws.course.checks import Hint, Question, register
+from scalinglaws.compute import format_count
+from scalinglaws.laws import BESIROGLU_2024, HOFFMANN_2022, HOFFMANN_2022_UNROUNDED, KAPLAN_2020, ChinchillaLaw
+from scalinglaws.models import model
 
 GOPHER_BUDGET = model("Gopher").reported_flop
 """Gopher's training budget in FLOP as counted by Hoffmann et al. 2022 (one "Gopher unit", Table 3)."""

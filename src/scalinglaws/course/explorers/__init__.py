@@ -1,0 +1,1 @@
+"""Chapter widgets: one module per chapter topic, each holding ``scalinglaws.course.widgets.Explorer`` subclasses."""

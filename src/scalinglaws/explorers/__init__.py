@@ -1,1 +1,0 @@
-"""Chapter widgets: one module per chapter topic, each holding ``scalinglaws.widgets.Explorer`` subclasses."""

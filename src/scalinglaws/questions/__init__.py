@@ -1,1 +1,0 @@
-"""Practice questions, one module per chapter; each module calls ``scalinglaws.checks.register``."""
