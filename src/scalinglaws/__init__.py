@@ -20,6 +20,8 @@ from .laws import (
     HOFFMANN_2022,
     HOFFMANN_2022_UNROUNDED,
     KAPLAN_2020,
+    KAPLAN_2020_AT_B_CRIT,
+    KAPLAN_2020_C_MIN_AS_SPENT,
     Allocation,
     ChinchillaLaw,
     KaplanLaw,
