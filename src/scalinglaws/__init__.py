@@ -22,6 +22,7 @@ from .laws import (
     KAPLAN_2020,
     KAPLAN_2020_AT_B_CRIT,
     KAPLAN_2020_C_MIN_AS_SPENT,
+    KAPLAN_2020_MODEL_RANGE,
     Allocation,
     ChinchillaLaw,
     KaplanLaw,

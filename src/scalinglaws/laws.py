@@ -26,6 +26,7 @@ __all__ = [
     "KAPLAN_2020",
     "KAPLAN_2020_C_MIN_AS_SPENT",
     "KAPLAN_2020_AT_B_CRIT",
+    "KAPLAN_2020_MODEL_RANGE",
 ]
 
 
@@ -253,3 +254,6 @@ KAPLAN_2020 = KAPLAN_2020_AT_B_CRIT
 
 Its allocation reads a budget as spent at B_crit (C = 2·C_min, Eq. 5.5); see ``KAPLAN_2020_C_MIN_AS_SPENT``.
 """
+
+KAPLAN_2020_MODEL_RANGE = (768.0, 1.5e9)
+"""Kaplan et al. 2020, §3: their models range "from 768 to 1.5 billion non-embedding parameters"."""
