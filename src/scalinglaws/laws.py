@@ -159,7 +159,8 @@ class KaplanLaw:
     - single-variable laws, Eqs. 1.1–1.3: ``alpha_N, N_c``, ``alpha_D, D_c``, ``alpha_C, C_c`` (PF-days);
     - the joint law L(N, D), Eq. 1.5, whose own fit (Table 2) is ``joint_alpha_N, joint_alpha_D,
       joint_N_c, joint_D_c``. The joint law has no irreducible-loss term.
-    The compute-efficient allocation is N_opt = N_e · (C_min / PF-day)^p_N (Eq. 1.7 / Table 6).
+    The compute-efficient allocation is N_opt = N_e · (C_min / PF-day)^p_N (Eq. 1.7 / Table 6); Table 6 also
+    gives D_opt = D_e · (C_min / PF-day)^(1 - p_N) tokens, kept as ``D_e`` to check the readings against.
 
     C_min is not the compute a run spends. It is the compute the run would need at a batch size far below the
     critical batch size B_crit; a run at batch size B spends C = C_min·(1 + B/B_crit) (§5.1, Eq. 5.5), so
@@ -180,12 +181,13 @@ class KaplanLaw:
     joint_D_c: float = 1.8e13
     N_e: float = 1.3e9
     p_N: float = 0.73
+    D_e: float = 2e10
     compute_per_c_min: float = 2.0
     name: str = field(default="Kaplan et al. 2020", compare=False)
 
     def __post_init__(self):
         for attr in ("alpha_N", "N_c", "alpha_D", "D_c", "alpha_C", "C_c", "joint_alpha_N", "joint_alpha_D",
-                     "joint_N_c", "joint_D_c", "N_e", "p_N"):
+                     "joint_N_c", "joint_D_c", "N_e", "p_N", "D_e"):
             as_positive(attr, getattr(self, attr))
         ratio = self.compute_per_c_min
         if not (isinstance(ratio, (int, float)) and math.isfinite(ratio) and ratio >= 1):
