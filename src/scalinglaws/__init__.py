@@ -104,6 +104,7 @@ __version__ = "0.1.0"
 # Chapter 5: overtraining for inference (lifetime compute) and repeated data.
 from .lifetime import (
     SARDANA_2024_FIG1,
+    SARDANA_2024_LAW,
     BudgetOptimum,
     LifetimeOptimum,
     LifetimePlan,
