@@ -30,11 +30,14 @@ def test_points_sit_on_each_laws_allocation_and_on_the_budget_line(explorer):
     assert np.allclose(6 * n_line * d_line, 1e24)
 
 
-def test_kaplan_point_by_hand_at_one_pf_day(explorer):
-    # At C = 1 PF-day, Kaplan's Table 6 gives N_opt = N_e = 1.3e9 parameters, hence D = 8.64e19 / (6 · 1.3e9).
-    explorer.update(compute=8.64e19)
-    (n,), (d,) = explorer.points[0].get_data()
-    assert n == pytest.approx(1.3e9) and d == pytest.approx(8.64e19 / 7.8e9)
+def test_kaplan_points_by_hand_at_c_min_of_one_pf_day(explorer):
+    # At C_min = 1 PF-day, Kaplan's Table 6 gives N_opt = N_e = 1.3e9 parameters, hence D = C / (6 · 1.3e9).
+    # Reading C = 2·C_min (training at B_crit, Eq. 5.5) that is 2 PF-days spent; reading C_min = C, 1 PF-day.
+    for index, c in [(0, 2 * 8.64e19), (1, 8.64e19)]:
+        assert explorer.laws[index].compute_per_c_min * 8.64e19 == c
+        explorer.update(compute=c)
+        (n,), (d,) = explorer.points[index].get_data()
+        assert n == pytest.approx(1.3e9) and d == pytest.approx(c / 7.8e9)
 
 
 def test_every_allocation_on_the_slider_stays_inside_the_fixed_axes(explorer):
@@ -47,7 +50,8 @@ def test_every_allocation_on_the_slider_stays_inside_the_fixed_axes(explorer):
 
 
 def test_allocation_exponent_matches_the_closed_forms():
-    assert allocation_exponent(sl.KAPLAN_2020) == pytest.approx(0.73)
+    assert allocation_exponent(sl.KAPLAN_2020_AT_B_CRIT) == pytest.approx(0.73)
+    assert allocation_exponent(sl.KAPLAN_2020_C_MIN_AS_SPENT) == pytest.approx(0.73)
     law = sl.HOFFMANN_2022
     assert allocation_exponent(law) == pytest.approx(law.beta / (law.alpha + law.beta))
 

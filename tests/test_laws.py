@@ -120,12 +120,43 @@ def test_kaplan_joint_law_has_no_irreducible_term_and_reduces_to_its_limits():
     assert k.loss(n, 1e40) == pytest.approx((k.joint_N_c / n) ** k.joint_alpha_N, rel=1e-6)
 
 
-def test_kaplan_allocation_grows_parameters_as_c_to_the_0_73():
-    k = sl.KAPLAN_2020
+@pytest.mark.parametrize("k", [sl.KAPLAN_2020_AT_B_CRIT, sl.KAPLAN_2020_C_MIN_AS_SPENT], ids=lambda k: k.name)
+def test_kaplan_allocation_grows_parameters_as_c_to_the_0_73(k):
     one, ten = k.optimal_allocation(1e21), k.optimal_allocation(1e22)
-    assert ten.N / one.N == pytest.approx(10 ** 0.73)  # 5.37x parameters per 10x compute
+    assert ten.N / one.N == pytest.approx(10 ** 0.73)  # 5.37x parameters per 10x compute, either reading
     assert ten.D / one.D == pytest.approx(10 ** 0.27)  # 1.86x tokens
     assert 6 * one.N * one.D == pytest.approx(1e21)
+
+
+def test_kaplan_readings_differ_only_in_what_counts_as_c_min():
+    spent, at_b_crit = sl.KAPLAN_2020_C_MIN_AS_SPENT, sl.KAPLAN_2020_AT_B_CRIT
+    assert sl.KAPLAN_2020 is at_b_crit and sl.KaplanLaw() == at_b_crit
+    # Table 6: N_opt = N_e = 1.3e9 at C_min = 1 PF-day, i.e. 1 PF-day spent at B << B_crit, 2 spent at B_crit
+    assert spent.optimal_allocation(8.64e19).N == pytest.approx(1.3e9)
+    assert at_b_crit.optimal_allocation(2 * 8.64e19).N == pytest.approx(1.3e9)
+    assert at_b_crit.loss_at_compute(2e21) == pytest.approx(spent.loss_at_compute(1e21))
+    assert at_b_crit.c_min(3e21) == pytest.approx(1.5e21)
+
+
+def test_kaplan_at_b_crit_reproduces_hoffmanns_kaplan_model_at_1e21_flop():
+    # Hoffmann et al. 2022, App. D.4: "From Kaplan et al. (2020), we find that the optimal model size should be
+    # 4.68 billion parameters" for 1e21 FLOP. Reading 1e21 FLOP as C_min instead would give 7.77B.
+    assert sl.KAPLAN_2020_AT_B_CRIT.optimal_allocation(1e21).N == pytest.approx(4.68e9, rel=1e-3)
+    assert sl.KAPLAN_2020_C_MIN_AS_SPENT.optimal_allocation(1e21).N == pytest.approx(7.77e9, rel=1e-3)
+
+
+def test_kaplan_table_6_tokens_spend_about_1_8_c_min():
+    # Table 6: D_opt = 2e10 tokens * (C_min/PF-day)^0.27; with N_opt = 1.3e9 * (C_min/PF-day)^0.73 the run
+    # costs 6 * 1.3e9 * 2e10 = 1.56e20 FLOP per PF-day of C_min, i.e. 1.8 C_min: closer to 2 than to 1.
+    per_pf_day = 6 * 1.3e9 * 2e10 / 8.64e19
+    assert per_pf_day == pytest.approx(1.806, rel=1e-3)
+    assert abs(per_pf_day - sl.KAPLAN_2020_AT_B_CRIT.compute_per_c_min) < abs(per_pf_day - 1)
+
+
+@pytest.mark.parametrize("ratio", [0.5, 0.0, -2.0, float("nan"), float("inf"), "2"])
+def test_kaplan_compute_per_c_min_below_one_or_not_a_number_is_rejected(ratio):
+    with pytest.raises(ValueError, match="compute_per_c_min"):
+        sl.KaplanLaw(compute_per_c_min=ratio)
 
 
 @pytest.mark.parametrize("law", [sl.HOFFMANN_2022, sl.KAPLAN_2020], ids=lambda l: l.name)

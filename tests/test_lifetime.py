@@ -76,20 +76,34 @@ def test_optimum_shrinks_and_trains_longer_as_demand_grows():
     assert np.all(np.diff(best.optimum.training_share) < 0)
 
 
-def test_sardana_fig1_is_reproduced_with_the_unrounded_hoffmann_fit():
-    # Sardana et al. 2024, Fig. 1: plan 13B, 2T tokens of demand → a 7B model saves 1.7e22 FLOP (17%).
-    # Reading "a 13B model" as the fit's own compute-optimal 13B model (13B on 617B tokens under the TeX fit).
+def _fig1_with(law):
     ex = SARDANA_2024_FIG1
-    for law, n_rel, savings_rel, fraction_abs in [(sl.HOFFMANN_2022_UNROUNDED, 0.03, 0.05, 0.01)]:
-        budget = math.exp(brentq(lambda lc: math.log(law.optimal_allocation(math.exp(lc)).N / ex.planned_params), 40, 70))
-        planned = law.optimal_allocation(budget)
-        best = sl.lifetime_optimal(law, planned.loss, ex.inference_tokens)
-        assert best.chinchilla.N == pytest.approx(ex.planned_params, rel=1e-9)
-        # the planned model's lifetime FLOP, written out by hand
-        assert best.chinchilla.total_flops == pytest.approx(6 * 13e9 * planned.D + 2 * 13e9 * 2e12, rel=1e-9)
-        assert best.optimum.N == pytest.approx(ex.chosen_params, rel=n_rel)
-        assert best.savings_flops == pytest.approx(ex.savings_flop, rel=savings_rel)
-        assert best.savings_fraction == pytest.approx(ex.savings_fraction, abs=fraction_abs)
+    budget = math.exp(brentq(lambda lc: math.log(law.optimal_allocation(math.exp(lc)).N / ex.planned_params), 40, 70))
+    planned = law.optimal_allocation(budget)
+    return planned, sl.lifetime_optimal(law, planned.loss, ex.inference_tokens)
+
+
+def test_sardana_fig1_is_reproduced_with_the_constants_sardana_et_al_use():
+    # Sardana et al. 2024, Fig. 1: plan 13B, 2T tokens of demand → a 7B model saves 1.7e22 FLOP (17%).
+    # Their constants (App. A; authors' code defaults): E 1.69, A 406.4, B 410.7, alpha 0.336, beta 0.283.
+    # Reading "a 13B model" as the law's own compute-optimal 13B model, every printed figure is matched to
+    # the precision it is printed with (7B, 1.7e22, 17%).
+    assert (sl.SARDANA_2024_LAW.alpha, sl.SARDANA_2024_LAW.beta) == (0.336, 0.283)
+    ex = SARDANA_2024_FIG1
+    planned, best = _fig1_with(sl.SARDANA_2024_LAW)
+    assert best.chinchilla.N == pytest.approx(ex.planned_params, rel=1e-9)
+    # the planned model's lifetime FLOP, written out by hand
+    assert best.chinchilla.total_flops == pytest.approx(6 * 13e9 * planned.D + 2 * 13e9 * 2e12, rel=1e-9)
+    assert round(best.optimum.N / 1e9) == 7
+    assert round(best.savings_flops / 1e21) / 10 == 1.7
+    assert round(100 * best.savings_fraction) == 17
+
+
+def test_sardana_fig1_is_not_matched_as_closely_with_hoffmanns_unrounded_fit():
+    # Hoffmann's TeX values give 7.12B and 16.3%: near the caption, but 16% once rounded, not 17%.
+    _, best = _fig1_with(sl.HOFFMANN_2022_UNROUNDED)
+    assert best.optimum.N == pytest.approx(7e9, rel=0.03)
+    assert round(100 * best.savings_fraction) != 17
 
 
 def test_sardana_fig1_depends_on_the_fit_and_the_token_assumption():

@@ -7,9 +7,15 @@ from scalinglaws.course.checks import evaluate, questions
 PF_DAY = 1e15 * 86_400  # FLOP, typed here as an independent route
 
 
-def kaplan_by_hand(c_flop):
-    n = 1.3e9 * (c_flop / PF_DAY) ** 0.73  # Kaplan et al. 2020, Table 6
+def kaplan_by_hand(c_flop, spent_per_c_min=2):
+    """Table 6's N_opt = 1.3e9·(C_min/PF-day)^0.73, with C_min = C/2 at the critical batch size (Eq. 5.5)."""
+    n = 1.3e9 * (c_flop / spent_per_c_min / PF_DAY) ** 0.73  # Kaplan et al. 2020, Table 6
     return n, c_flop / (6 * n)
+
+
+def literal_by_hand(c_flop):
+    """The other reading: the FLOP spent taken as C_min."""
+    return kaplan_by_hand(c_flop, spent_per_c_min=1)
 
 
 def test_there_are_at_least_five_kaplan_questions():
@@ -23,8 +29,9 @@ def test_number_answers_computed_by_hand_are_accepted():
     assert evaluate("kaplan-params-per-10x", 5.37).status == "correct"  # science-facts: 10^0.73 = 5.37
     n, d = kaplan_by_hand(3.14e23)
     assert evaluate("kaplan-gpt3-d-opt", d).status == "correct"
-    assert evaluate("kaplan-gpt3-d-opt", "101B").status == "correct"
+    assert evaluate("kaplan-gpt3-d-opt", "168B").status == "correct"
     assert evaluate("kaplan-gpt3-size-gap", n / 175e9).status == "correct"
+    assert evaluate("kaplan-gpt3-size-gap", 1.78).status == "correct"  # 311B / 175B
     assert evaluate("kaplan-joint-floor", "c").status == "correct"
 
 
@@ -36,6 +43,10 @@ def test_number_answers_computed_by_hand_are_accepted():
     ("kaplan-params-per-10x", 5.5, "rounds"),
     ("kaplan-gpt3-d-opt", 300e9, "GPT-3 actually used"),
     ("kaplan-gpt3-d-opt", kaplan_by_hand(3.14e23)[0], "parameter count"),
+    ("kaplan-gpt3-d-opt", literal_by_hand(3.14e23)[1], "C_min"),  # 101B: the C_min = C reading
+    ("kaplan-gpt3-d-opt", "101B", "Eq. 5.5"),
+    ("kaplan-gpt3-size-gap", literal_by_hand(3.14e23)[0] / 175e9, "2·C_min"),  # 2.95
+    ("kaplan-gpt3-size-gap", 175e9 / kaplan_by_hand(3.14e23)[0], "below 1"),
     ("kaplan-joint-floor", "a", "human performance"),
     ("kaplan-joint-floor", "b", "Chinchilla"),
 ])
@@ -61,7 +72,9 @@ def test_implementing_the_joint_law():
 
 def test_implementing_the_allocation():
     assert evaluate("kaplan-implement-allocation", kaplan_by_hand).status == "correct"
-    no_pf = evaluate("kaplan-implement-allocation", lambda c: (1.3e9 * c ** 0.73, c / (6 * 1.3e9 * c ** 0.73)))
+    no_pf = evaluate("kaplan-implement-allocation", lambda c: (1.3e9 * (c / 2) ** 0.73, c / (6 * 1.3e9 * (c / 2) ** 0.73)))
     assert no_pf.status == "wrong" and "PF-days" in no_pf.message
+    literal = evaluate("kaplan-implement-allocation", literal_by_hand)
+    assert literal.status == "wrong" and "C_min = C/2" in literal.message
     swapped = evaluate("kaplan-implement-allocation", lambda c: kaplan_by_hand(c)[::-1])
     assert swapped.status == "wrong" and "(D, N)" in swapped.message

@@ -3,6 +3,7 @@ import math
 import numpy as np
 import pytest
 
+from scalinglaws.laws import KAPLAN_2020_MODEL_RANGE
 from scalinglaws.reconciliation import PEARCE_SONG_2024, PORIAN_2024_TABLE_1
 
 
@@ -21,10 +22,16 @@ def test_pearce_song_total_params_by_hand():
     assert PEARCE_SONG_2024.total_params(np.array([1.0, 8.0])).tolist() == pytest.approx([1 + 47_491, 8 + 2 * 47_491])
 
 
-def test_kaplans_smallest_models_are_almost_all_embedding():
-    lo, hi = PEARCE_SONG_2024.kaplan_range
+@pytest.mark.parametrize("size_range", [PEARCE_SONG_2024.kaplan_range, (768.0, 1.5e9)], ids=["grid", "Kaplan §3"])
+def test_kaplans_smallest_models_are_almost_all_embedding(size_range):
+    lo, hi = size_range
     assert lo / PEARCE_SONG_2024.total_params(lo) < 0.01
     assert hi / PEARCE_SONG_2024.total_params(hi) > 0.95
+
+
+def test_kaplans_own_model_range_is_the_papers():
+    # Kaplan et al. 2020, §3: "ranging in size from 768 to 1.5 billion non-embedding parameters"
+    assert KAPLAN_2020_MODEL_RANGE == (768, 1.5e9)
 
 
 @pytest.mark.parametrize("bad", [0.0, -5.0, math.nan, "big", None])

@@ -20,6 +20,9 @@ from .laws import (
     HOFFMANN_2022,
     HOFFMANN_2022_UNROUNDED,
     KAPLAN_2020,
+    KAPLAN_2020_AT_B_CRIT,
+    KAPLAN_2020_C_MIN_AS_SPENT,
+    KAPLAN_2020_MODEL_RANGE,
     Allocation,
     ChinchillaLaw,
     KaplanLaw,
@@ -101,6 +104,7 @@ __version__ = "0.1.0"
 # Chapter 5: overtraining for inference (lifetime compute) and repeated data.
 from .lifetime import (
     SARDANA_2024_FIG1,
+    SARDANA_2024_LAW,
     BudgetOptimum,
     LifetimeOptimum,
     LifetimePlan,

@@ -24,6 +24,9 @@ __all__ = [
     "HOFFMANN_2022_UNROUNDED",
     "BESIROGLU_2024",
     "KAPLAN_2020",
+    "KAPLAN_2020_C_MIN_AS_SPENT",
+    "KAPLAN_2020_AT_B_CRIT",
+    "KAPLAN_2020_MODEL_RANGE",
 ]
 
 
@@ -156,7 +159,14 @@ class KaplanLaw:
     - single-variable laws, Eqs. 1.1–1.3: ``alpha_N, N_c``, ``alpha_D, D_c``, ``alpha_C, C_c`` (PF-days);
     - the joint law L(N, D), Eq. 1.5, whose own fit (Table 2) is ``joint_alpha_N, joint_alpha_D,
       joint_N_c, joint_D_c``. The joint law has no irreducible-loss term.
-    The compute-efficient allocation is N_opt = N_e · (C_min / PF-day)^p_N (Eq. 1.7 / Table 6).
+    The compute-efficient allocation is N_opt = N_e · (C_min / PF-day)^p_N (Eq. 1.7 / Table 6); Table 6 also
+    gives D_opt = D_e · (C_min / PF-day)^(1 - p_N) tokens, kept as ``D_e`` to check the readings against.
+
+    C_min is not the compute a run spends. It is the compute the run would need at a batch size far below the
+    critical batch size B_crit; a run at batch size B spends C = C_min·(1 + B/B_crit) (§5.1, Eq. 5.5), so
+    training at B = B_crit spends about 2·C_min. ``compute_per_c_min`` (C / C_min, at least 1) says how a
+    budget of C FLOP spent is turned into C_min: 2 for training at B_crit (the reading Hoffmann et al. 2022,
+    App. D.4, compared against), 1 for reading the budget itself as C_min.
     """
 
     alpha_N: float = 0.076
@@ -171,12 +181,25 @@ class KaplanLaw:
     joint_D_c: float = 1.8e13
     N_e: float = 1.3e9
     p_N: float = 0.73
+    D_e: float = 2e10
+    compute_per_c_min: float = 2.0
     name: str = field(default="Kaplan et al. 2020", compare=False)
 
     def __post_init__(self):
         for attr in ("alpha_N", "N_c", "alpha_D", "D_c", "alpha_C", "C_c", "joint_alpha_N", "joint_alpha_D",
-                     "joint_N_c", "joint_D_c", "N_e", "p_N"):
+                     "joint_N_c", "joint_D_c", "N_e", "p_N", "D_e"):
             as_positive(attr, getattr(self, attr))
+        ratio = self.compute_per_c_min
+        if not (isinstance(ratio, (int, float)) and math.isfinite(ratio) and ratio >= 1):
+            raise ValueError(f"compute_per_c_min is C / C_min = 1 + B/B_crit (Eq. 5.5), a finite number >= 1; "
+                             f"got {ratio!r}")
+
+    def c_min(self, compute: ArrayLike):
+        """C_min in FLOP for a budget of C FLOP spent: C / ``compute_per_c_min`` (Kaplan et al. 2020, Eq. 5.5).
+
+        Taught in chapters/02_kaplan.ipynb.
+        """
+        return as_positive("compute", compute, "FLOP") / self.compute_per_c_min
 
     def loss_params(self, N: ArrayLike):
         """L(N) = (N_c/N)^alpha_N: loss of a model of N non-embedding parameters trained to convergence (Eq. 1.1)."""
@@ -188,9 +211,9 @@ class KaplanLaw:
         d = as_positive("D", D, "tokens")
         return np.exp(self.alpha_D * (math.log(self.D_c) - np.log(d)))
 
-    def loss_compute(self, compute: ArrayLike):
-        """L(C_min) = (C_c/C_min)^alpha_C, with C given in FLOP and converted to PF-days (Eq. 1.3)."""
-        log_c_pf_days = np.log(as_positive("compute", compute, "FLOP")) - math.log(PF_DAY)
+    def loss_compute(self, c_min: ArrayLike):
+        """L(C_min) = (C_c/C_min)^alpha_C, with C_min given in FLOP and converted to PF-days (Eq. 1.3)."""
+        log_c_pf_days = np.log(as_positive("c_min", c_min, "FLOP")) - math.log(PF_DAY)
         return np.exp(self.alpha_C * (math.log(self.C_c) - log_c_pf_days))
 
     def loss(self, N: ArrayLike, D: ArrayLike):
@@ -203,16 +226,36 @@ class KaplanLaw:
         return np.exp(self.joint_alpha_D * np.log(inner))
 
     def optimal_allocation(self, compute: ArrayLike) -> Allocation:
-        """Kaplan's compute-efficient allocation: N = N_e (C/PF-day)^0.73, D = C/(6N); loss from the joint law."""
+        """Kaplan's allocation for C FLOP spent: N = N_e (C_min/PF-day)^0.73 (Table 6), D = C/(6N).
+
+        C_min = C / ``compute_per_c_min`` (Eq. 5.5); D spends the whole budget, so 6·N·D = C. The loss is
+        the joint law's (Eq. 1.5). Taught in chapters/02_kaplan.ipynb.
+        """
         c = as_positive("compute", compute, "FLOP")
-        n = _like(c, np.exp(math.log(self.N_e) + self.p_N * (np.log(c) - math.log(PF_DAY))))
+        log_c_min = np.log(c) - math.log(self.compute_per_c_min) - math.log(PF_DAY)
+        n = _like(c, np.exp(math.log(self.N_e) + self.p_N * log_c_min))
         d = _like(c, c / (FLOP_PER_PARAM_TOKEN_TRAIN * n))
         return Allocation(N=n, D=d, compute=c, loss=self.loss(n, d))
 
     def loss_at_compute(self, compute: ArrayLike):
-        """L(C_min) of Eq. 1.3 (nats/token) for a budget in FLOP."""
-        return self.loss_compute(compute)
+        """L(C_min) of Eq. 1.3 (nats/token) for C FLOP spent, with C_min = C / ``compute_per_c_min``."""
+        return self.loss_compute(self.c_min(compute))
 
 
-KAPLAN_2020 = KaplanLaw()
-"""Kaplan et al. 2020 with its published constants (Eqs. 1.1–1.3, 1.5 with Table 2, 1.7)."""
+KAPLAN_2020_AT_B_CRIT = KaplanLaw(compute_per_c_min=2.0, name="Kaplan et al. 2020 (C = 2·C_min)")
+"""Kaplan et al. 2020, a budget spent at the critical batch size: C = 2·C_min (§5.1, Eq. 5.5 at B = B_crit).
+
+The reading Hoffmann et al. 2022 (App. D.4) compared against: it gives their 4.68B parameters at 1e21 FLOP.
+"""
+
+KAPLAN_2020_C_MIN_AS_SPENT = KaplanLaw(compute_per_c_min=1.0, name="Kaplan et al. 2020 (C_min = C)")
+"""Kaplan et al. 2020 with the budget itself read as C_min (C_min = C): the literal reading of N_e·C^0.73."""
+
+KAPLAN_2020 = KAPLAN_2020_AT_B_CRIT
+"""Kaplan et al. 2020 with its published constants (Eqs. 1.1–1.3, 1.5 with Table 2, 1.7 and Table 6).
+
+Its allocation reads a budget as spent at B_crit (C = 2·C_min, Eq. 5.5); see ``KAPLAN_2020_C_MIN_AS_SPENT``.
+"""
+
+KAPLAN_2020_MODEL_RANGE = (768.0, 1.5e9)
+"""Kaplan et al. 2020, §3: their models range "from 768 to 1.5 billion non-embedding parameters"."""

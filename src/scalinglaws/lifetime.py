@@ -33,6 +33,7 @@ __all__ = [
     "BudgetOptimum",
     "WorkedExample",
     "SARDANA_2024_FIG1",
+    "SARDANA_2024_LAW",
     "lifetime_flops",
     "min_params_for_loss",
     "iso_loss_tokens",
@@ -65,6 +66,13 @@ SARDANA_2024_FIG1 = WorkedExample(
 )
 """Sardana et al. 2024, Fig. 1: a developer planning a 13B model with 2T tokens of inference demand can instead
 train a 7B model on more data to the same quality and save 1.7e22 FLOP (17%) of total compute."""
+
+SARDANA_2024_LAW = ChinchillaLaw(E=1.69, A=406.4, B=410.7, alpha=0.336, beta=0.283,
+                                 name="Sardana et al. 2024 (Chinchilla constants)")
+"""The Chinchilla law with the constants Sardana et al. 2024 use (their App. A; the same defaults in the authors'
+code, github.com/nikhilsardana/beyond-chinchilla): α = 0.336 and β = 0.283, not the 0.34 and 0.28 printed in
+Hoffmann et al.'s Eq. 10 nor the TeX source's 0.33917 and 0.28491. With them, reading the planned 13B as this
+law's compute-optimal 13B model, ``SARDANA_2024_FIG1`` comes out at 6.97B and 1.69e22 FLOP saved (17.4%)."""
 
 
 # --- results ------------------------------------------------------------------------------------------

@@ -48,6 +48,10 @@ _HOFF = "Hoffmann et al. 2022, arXiv 2203.15556"
 _LLAMA1 = "Touvron et al. 2023a, arXiv 2302.13971, Table 2"
 _LLAMA2 = "Touvron et al. 2023b, arXiv 2307.09288, Table 1"
 _LLAMA3 = "Llama Team 2024, arXiv 2407.21783"
+_LLAMA3_SMALL = ("Llama Team 2024, arXiv 2407.21783, §1 ('about 15T'); Meta, 'Introducing Meta Llama 3' "
+                 "(18 April 2024) and the Llama 3 model card ('over 15T')")
+_LLAMA3_TOKENS = ("15T: the paper pre-trains on 'a corpus of about 15T multilingual tokens' (§1) and gives no "
+                  "per-model count for 8B and 70B; Meta's release post and model card say 'over 15T'")
 _PALM = "Chowdhery et al. 2022, arXiv 2204.02311"
 
 MODELS: tuple[Model, ...] = (
@@ -62,8 +66,8 @@ MODELS: tuple[Model, ...] = (
     Model("Llama 2 7B", 7e9, 2.0e12, _LLAMA2, 2023),
     Model("Llama 2 13B", 13e9, 2.0e12, _LLAMA2, 2023),
     Model("Llama 2 70B", 70e9, 2.0e12, _LLAMA2, 2023),
-    Model("Llama 3 8B", 8e9, 15e12, _LLAMA3, 2024, note="the paper says 'over 15T' tokens; 15T is a lower bound"),
-    Model("Llama 3 70B", 70e9, 15e12, _LLAMA3, 2024, note="the paper says 'over 15T' tokens; 15T is a lower bound"),
+    Model("Llama 3 8B", 8e9, 15e12, _LLAMA3_SMALL, 2024, note=_LLAMA3_TOKENS),
+    Model("Llama 3 70B", 70e9, 15e12, _LLAMA3_SMALL, 2024, note=_LLAMA3_TOKENS),
     Model("Llama 3 405B", 405e9, 15.6e12, _LLAMA3, 2024, reported_flop=3.8e25),
 )
 """Models whose parameter and token counts a primary source states. GPT-4 is absent on purpose:

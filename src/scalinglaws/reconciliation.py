@@ -45,7 +45,8 @@ class PearceSong:
     Attributes
     ----------
     omega : fitted coefficient of N_T = N_E + omega·N_E^(1/3) on Chinchilla's configurations (parameters^(2/3)).
-    kaplan_range : the non-embedding parameter range of Kaplan's models (parameters).
+    kaplan_range : the non-embedding parameter range of their simulated grid standing in for Kaplan's models
+        (parameters); Kaplan et al.'s own range is ``laws.KAPLAN_2020_MODEL_RANGE``, 768 to 1.5e9.
     a_simulated_hoffmann, a_simulated_epoch : local exponent of N_E* ∝ C_E^a obtained by simulating the
         Chinchilla law (Hoffmann's or Epoch's fit) over Kaplan's range, counting non-embedding parameters.
     a_total, a_non_embedding : their own small experiments, measured with total vs non-embedding counts.

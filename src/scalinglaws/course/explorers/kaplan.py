@@ -7,7 +7,8 @@ from typing import Sequence
 import numpy as np
 
 from scalinglaws.compute import FLOP_PER_PARAM_TOKEN_TRAIN, format_count, format_flop
-from scalinglaws.laws import BESIROGLU_2024, HOFFMANN_2022, KAPLAN_2020, ScalingLaw
+from scalinglaws.laws import (BESIROGLU_2024, HOFFMANN_2022, KAPLAN_2020_AT_B_CRIT, KAPLAN_2020_C_MIN_AS_SPENT,
+                              ScalingLaw)
 from scalinglaws.models import Model, model
 from scalinglaws.course.widgets import Control, Explorer, _compute_grid
 
@@ -28,6 +29,9 @@ def allocation_exponent(law: ScalingLaw, lo: float = 1e24, hi: float = 1e25) -> 
 class AllocationComparisonExplorer(Explorer):
     """Compute slider → each law's recommended (N, D) on one log-log (N, D) plane.
 
+    Kaplan's allocation appears twice by default, once per reading of its C_min (C = 2·C_min at the critical
+    batch size, and C_min = C); the two lines are parallel, the first a factor 2^0.73 ≈ 1.66 smaller in N.
+
     Fixed: each law's allocation line over 1e18–1e27 FLOP, the 20-tokens-per-parameter line, and the
     models in ``models``. Moving: the iso-compute line D = C/(6N) and each law's point at the budget.
     """
@@ -35,7 +39,8 @@ class AllocationComparisonExplorer(Explorer):
     title = "Kaplan vs Chinchilla: how to spend a compute budget"
     figsize = (6.4, 4.6)
 
-    def __init__(self, laws: Sequence[ScalingLaw] = (KAPLAN_2020, HOFFMANN_2022, BESIROGLU_2024),
+    def __init__(self, laws: Sequence[ScalingLaw] = (KAPLAN_2020_AT_B_CRIT, KAPLAN_2020_C_MIN_AS_SPENT,
+                                                  HOFFMANN_2022, BESIROGLU_2024),
                  models: Sequence[str] = ("GPT-3 175B",), lo: float = 1e18, hi: float = 1e27,
                  default: float = 3.16e23):
         laws = tuple(laws)

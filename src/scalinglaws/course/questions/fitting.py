@@ -133,13 +133,16 @@ register(
             "c": "The Huber loss is not differentiable, so L-BFGS-B cannot use the mean.",
             "d": "The mean weighs the outliers more heavily than the sum.",
         },
-        prompt="Why did averaging (instead of summing) the Huber terms change Hoffmann's fit?",
+        prompt="Hoffmann et al.'s optimiser 'stopped before convergence due to a poor choice of loss scale' "
+               "(Besiroglu et al. 2024); Epoch's notebook reconstructs that choice as averaging the Huber terms "
+               "instead of summing them. Why would averaging change the fit?",
         hints=(
             Hint("a", "Dividing by the number of points does not move the minimum: the two objectives share minimisers."),
             Hint("c", "Huber_delta is continuously differentiable (its second derivative jumps at ±delta)."),
             Hint("d", "Every term is divided by the same number: relative weights are unchanged."),
         ),
         hint="Compare the stopping rule's threshold with the size of the objective.",
-        explain="Same minimiser, different stopping point: the optimiser, not the estimator, went wrong.",
+        explain="Same minimiser, different stopping point: in Epoch's reconstruction the optimiser, not the "
+                "estimator, went wrong.",
     ),
 )

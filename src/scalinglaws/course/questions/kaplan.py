@@ -7,12 +7,15 @@ import numpy as np
 
 from scalinglaws.course.checks import Hint, Question, register
 from scalinglaws.compute import FLOP_PER_PARAM_TOKEN_INFER, FLOP_PER_PARAM_TOKEN_TRAIN, PF_DAY, flop_to_pf_days
-from scalinglaws.laws import HOFFMANN_2022, KAPLAN_2020, Allocation
+from scalinglaws.laws import HOFFMANN_2022, KAPLAN_2020, KAPLAN_2020_C_MIN_AS_SPENT, Allocation
 from scalinglaws.models import model
 
 __all__ = ["gpt3_flop"]
 
 K = KAPLAN_2020
+"""The reading the questions use: C = 2·C_min, a budget spent at the critical batch size (Eq. 5.5)."""
+LITERAL = KAPLAN_2020_C_MIN_AS_SPENT
+"""The other reading, C_min = C: the usual slip of feeding the FLOP spent straight into N_e·C_min^0.73."""
 GPT3 = model("GPT-3 175B")
 
 
@@ -34,9 +37,13 @@ def _kaplan_at_gpt3() -> Allocation:
     return K.optimal_allocation(gpt3_flop())
 
 
+def _literal_at_gpt3() -> Allocation:
+    return LITERAL.optimal_allocation(gpt3_flop())
+
+
 def _n_without_pf_days(compute: float) -> float:
-    """Kaplan's N_opt with C left in FLOP instead of PF-days (the usual slip)."""
-    return K.N_e * compute**K.p_N
+    """Kaplan's N_opt with C_min left in FLOP instead of PF-days (the usual slip)."""
+    return K.N_e * K.c_min(compute)**K.p_N
 
 
 def _joint_with(**constants):
@@ -105,33 +112,43 @@ register(
     ),
     Question(
         "kaplan-gpt3-d-opt", "number", lambda: float(_kaplan_at_gpt3().D), rtol=0.02, unit="tokens",
-        prompt="How many training tokens does Kaplan's allocation prescribe at GPT-3's budget of 3.14e23 FLOP?",
+        prompt="How many training tokens does Kaplan's allocation prescribe at GPT-3's budget of 3.14e23 FLOP, "
+               "spent at the critical batch size (C = 2·C_min, Eq. 5.5)?",
         hints=(
+            Hint(lambda: float(_literal_at_gpt3().D),
+                 "That reads the 3.14e23 FLOP spent as C_min. N_opt = 1.3e9·(C_min/PF-day)^0.73 takes C_min, and "
+                 "training at B_crit spends 2·C_min (Eq. 5.5): halve the budget for N_opt, then D = C/(6·N_opt)."),
             Hint(lambda: float(_kaplan_at_gpt3().N), "That is N_opt, the parameter count; the tokens are D = C/(6·N_opt)."),
             Hint(lambda: gpt3_flop() / _kaplan_at_gpt3().N, "D = C/N forgets the 6: training costs 6 FLOP per parameter per token."),
             Hint(lambda: GPT3.tokens,
                  "300B is what GPT-3 actually used (and also what C = 2ND would give, counting only the forward pass). "
-                 "Kaplan's allocation is N_opt = 1.3e9·(C/PF-day)^0.73 and D = C/(6·N_opt)."),
+                 "Kaplan's allocation is N_opt = 1.3e9·(C_min/PF-day)^0.73 with C_min = C/2, and D = C/(6·N_opt)."),
             Hint(lambda: gpt3_flop() / (FLOP_PER_PARAM_TOKEN_TRAIN * _n_without_pf_days(gpt3_flop())),
-                 "N_opt = 1.3e9·C^0.73 takes C in PF-days: convert the FLOP first (1 PF-day = 8.64e19 FLOP)."),
+                 "N_opt = 1.3e9·C_min^0.73 takes C_min in PF-days: convert the FLOP first (1 PF-day = 8.64e19 FLOP)."),
             Hint(lambda: float(HOFFMANN_2022.optimal_allocation(gpt3_flop()).D), "That is Chinchilla's D_opt; the question asks for Kaplan's."),
         ),
-        hint="N_opt = 1.3e9·(C/PF-day)^0.73 parameters, then D = C/(6·N_opt).",
-        explain="≈100B tokens for a ≈520B-parameter model: a third of GPT-3's tokens, on a model three times larger.",
+        hint="C_min = C/2; N_opt = 1.3e9·(C_min/PF-day)^0.73 parameters, then D = C/(6·N_opt).",
+        explain="≈170B tokens for a ≈310B-parameter model: about half of GPT-3's tokens, on a model 1.8× larger "
+                "(reading C_min = C instead gives ≈100B tokens on ≈520B parameters).",
     ),
     Question(
         "kaplan-gpt3-size-gap", "number", lambda: float(_kaplan_at_gpt3().N / GPT3.params), rtol=0.02,
-        prompt="At GPT-3's 3.14e23 FLOP, how many times larger than GPT-3's 175B is Kaplan's N_opt?",
+        prompt="At GPT-3's 3.14e23 FLOP, spent at the critical batch size (C = 2·C_min, Eq. 5.5), how many times "
+               "larger than GPT-3's 175B is Kaplan's N_opt?",
         hints=(
+            Hint(lambda: float(_literal_at_gpt3().N / GPT3.params),
+                 "That reads the FLOP spent as C_min. At the critical batch size a run spends 2·C_min (Eq. 5.5): "
+                 "N_opt = 1.3e9·(C/2 / PF-day)^0.73."),
             Hint(lambda: float(GPT3.params / _kaplan_at_gpt3().N),
                  "That ratio is below 1: you divided GPT-3's size by Kaplan's (or compared tokens). Divide Kaplan's N_opt by 175B."),
             Hint(lambda: float(HOFFMANN_2022.optimal_allocation(gpt3_flop()).N / GPT3.params),
                  "You used Chinchilla's N_opt; the question asks about Kaplan's."),
             Hint(lambda: float(_n_without_pf_days(gpt3_flop()) / GPT3.params),
-                 "N_opt = 1.3e9·C^0.73 takes C in PF-days, not FLOP."),
+                 "N_opt = 1.3e9·C_min^0.73 takes C_min in PF-days, not FLOP."),
         ),
-        hint="Compute Kaplan's N_opt at 3.14e23 FLOP, then divide by GPT-3's 175e9 parameters.",
-        explain="About 3×: GPT-3 followed Kaplan's direction (a big model, few tokens per parameter) but not its exact point.",
+        hint="Compute Kaplan's N_opt at C_min = 3.14e23/2 FLOP, then divide by GPT-3's 175e9 parameters.",
+        explain="About 1.8× (about 3× if the budget is read as C_min): GPT-3 followed Kaplan's direction "
+                "(a big model, few tokens per parameter) but not its exact point.",
     ),
     Question(
         "kaplan-joint-floor", "choice", lambda: "c",
@@ -170,17 +187,20 @@ register(
     ),
     Question(
         "kaplan-implement-allocation", "function", K.optimal_allocation, cases=_allocation_cases, rtol=1e-6,
-        prompt="Implement kaplan_allocation(C) -> (N, D): Kaplan's N_opt for C FLOP, and D = C/(6N).",
+        prompt="Implement kaplan_allocation(C) -> (N, D): Kaplan's N_opt for C FLOP spent at the critical batch "
+               "size (C_min = C/2, Eq. 5.5), and D = C/(6N).",
         hints=(
+            Hint(lambda c: (LITERAL.optimal_allocation(c).N, LITERAL.optimal_allocation(c).D),
+                 "You fed the FLOP spent into N_e·C_min^0.73; halve the budget first (C_min = C/2 at B_crit)."),
             Hint(lambda c: (_n_without_pf_days(c), c / (FLOP_PER_PARAM_TOKEN_TRAIN * _n_without_pf_days(c))),
-                 "N_opt = 1.3e9·C^0.73 takes C in PF-days: divide the FLOP by 8.64e19 first."),
+                 "N_opt = 1.3e9·C_min^0.73 takes C_min in PF-days: divide the FLOP by 8.64e19 first."),
             Hint(lambda c: (K.optimal_allocation(c).N, c / K.optimal_allocation(c).N),
                  "D = C/N forgets the 6 FLOP per parameter per token of training."),
             Hint(lambda c: (K.optimal_allocation(c).N, c / (FLOP_PER_PARAM_TOKEN_INFER * K.optimal_allocation(c).N)),
                  "2 FLOP per parameter per token is the forward pass only; training costs 6."),
             Hint(lambda c: (K.optimal_allocation(c).D, K.optimal_allocation(c).N), "You returned (D, N); return (N, D)."),
         ),
-        hint="N = 1.3e9 · (C / 8.64e19)^0.73 parameters and D = C / (6N) tokens.",
+        hint="N = 1.3e9 · (C / 2 / 8.64e19)^0.73 parameters and D = C / (6N) tokens.",
         explain="Your allocation matches the package's KaplanLaw.optimal_allocation.",
     ),
 )
