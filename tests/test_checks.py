@@ -113,3 +113,33 @@ def test_fitting_questions_accept_the_package_answers():
         answer = huber_objective if q.kind == "function" else q.expected()
         assert evaluate(qid, answer).status == "correct", qid
     assert evaluate("fit-huber-objective", lambda p, n, d, l: huber_objective(p, n, d, l) / len(n)).status == "wrong"
+
+
+# --- look-alikes, ladders and feedback (issue 17) -------------------------------------------------------------
+OWNED = ("chin-compute-ratio chin-double-compute chin-gopher-ratio chin-gpt3-fraction chin-gpt3-tokens "
+         "chin-implement-allocation chin-irreducible chin-read-e chin-wasted fit-approach2-a fit-huber-objective "
+         "fit-n-at-optimum fit-rounding fit-tokens-per-param fit-why-mean inf-benchmark inf-coverage-fit "
+         "inf-implement-passk inf-majority-limit inf-majority-ties inf-verifier inf-vs-training kaplan-data-tenfold "
+         "kaplan-gpt3-d-opt kaplan-gpt3-pf-days kaplan-gpt3-size-gap kaplan-implement-allocation "
+         "kaplan-implement-joint kaplan-joint-floor kaplan-params-per-10x lim-effective-data lim-exact-match "
+         "lim-implement-effective lim-metric lim-moe-flops lim-plateau lim-threshold lim-token-acc over-200b "
+         "over-breakeven over-grid-search over-implement-lifetime over-inference-ratio over-overtraining-factor "
+         "over-quality-gap over-tokens-per-param pl-fit pl-floor-slope pl-implement-fit pl-slope pl-tenfold").split()
+"""The 51 questions of issue 17: each declares look-alikes and a three-step hint ladder (later ones may too)."""
+
+
+@pytest.mark.parametrize("qid", sorted(questions()))
+def test_every_declared_look_alike_is_rejected(qid):
+    from scalinglaws.course.checks import lookalike_answers
+
+    q = questions()[qid]
+    for what, answer in lookalike_answers(q):
+        assert judge(q, answer).status == "wrong", (qid, what)
+
+
+@pytest.mark.parametrize("qid", OWNED)
+def test_the_issue_17_questions_declare_look_alikes_and_a_ladder(qid):
+    q = questions()[qid]
+    if q.kind != "choice":  # a choice question's look-alikes are its other options
+        assert q.lookalikes, qid
+    assert len(q.ladder) == 3, qid

@@ -466,8 +466,8 @@ def lookalike_answers(q: Question) -> list[tuple[str, Any]]:
     """Every plausible wrong answer declared for ``q``, as (what it is, the answer a learner would give).
 
     These are the question's look-alikes, the values of its hints, for a choice question every other option,
-    and for a question whose answer is a tuple the tuple swapped and each number duplicated (where those differ
-    from the answer beyond the tolerance). Tests assert that ``judge`` rejects each of them.
+    and for a question whose answer is a pair of different numbers the pair swapped and each number given twice.
+    Tests assert that ``judge`` rejects each of them: where the tolerance cannot, the question must change.
     """
     found = [(f"look-alike: {la.what}", la.value) for la in q.lookalikes]
     found += [(f"hint: {h.message[:60]}", h.value) for h in q.hints]
@@ -478,11 +478,9 @@ def lookalike_answers(q: Question) -> list[tuple[str, Any]]:
         return found
     found = [(what, _value(v)) for what, v in found]
     wants = _floats(q.expected())
-    if len(wants) == 2:
-        for what, alt in (("swapped tuple", wants[::-1]), ("first number twice", [wants[0]] * 2),
-                          ("second number twice", [wants[1]] * 2)):
-            if not all(_close(a, w, q) for a, w in zip(alt, wants)):
-                found.append((what, tuple(alt)))
+    if len(wants) == 2 and wants[0] != wants[1]:
+        found += [("swapped tuple", tuple(wants[::-1])), ("first number twice", (wants[0], wants[0])),
+                  ("second number twice", (wants[1], wants[1]))]
     return found
 
 
