@@ -241,7 +241,7 @@ register(
         ladder=(
             "log c = a·k^b turns into a straight line after a second logarithm: −log c = |a|·k^b is a power law in k.",
             "Fit a line to log(−log c) against log k: its slope is b, its intercept log(−a), so a = −exp(intercept).",
-            "b, intercept = np.polyfit(np.log(k), np.log(-np.log(cov)), 1); a = -np.exp(intercept)",
+            "b, intercept = np.polyfit(np.log(k), np.log(-np.log(cov)), 1); (-np.exp(intercept), b)",
         ),
         hint="Take logs twice: log(−log c) = log(−a) + b·log k is a straight line in log k.",
         explain="Compare b with −alpha of the Beta(alpha, beta) that generated the data: 1 − c falls as k^−alpha only "
