@@ -113,3 +113,141 @@ def test_fitting_questions_accept_the_package_answers():
         answer = huber_objective if q.kind == "function" else q.expected()
         assert evaluate(qid, answer).status == "correct", qid
     assert evaluate("fit-huber-objective", lambda p, n, d, l: huber_objective(p, n, d, l) / len(n)).status == "wrong"
+
+
+# --- look-alikes, ladders and feedback (issue 17) -------------------------------------------------------------
+OWNED = ("chin-compute-ratio chin-double-compute chin-gopher-ratio chin-gpt3-fraction chin-gpt3-tokens "
+         "chin-implement-allocation chin-irreducible chin-read-e chin-wasted fit-approach2-a fit-huber-objective "
+         "fit-n-at-optimum fit-rounding fit-tokens-per-param fit-why-mean inf-benchmark inf-coverage-fit "
+         "inf-implement-passk inf-majority-limit inf-majority-ties inf-verifier inf-vs-training kaplan-data-tenfold "
+         "kaplan-gpt3-d-opt kaplan-gpt3-pf-days kaplan-gpt3-size-gap kaplan-implement-allocation "
+         "kaplan-implement-joint kaplan-joint-floor kaplan-params-per-10x lim-effective-data lim-exact-match "
+         "lim-implement-effective lim-metric lim-moe-flops lim-plateau lim-threshold lim-token-acc over-200b "
+         "over-breakeven over-grid-search over-implement-lifetime over-inference-ratio over-overtraining-factor "
+         "over-quality-gap over-tokens-per-param pl-fit pl-floor-slope pl-implement-fit pl-slope pl-tenfold").split()
+"""The 51 questions of issue 17: each declares look-alikes and a three-step hint ladder (later ones may too)."""
+
+
+@pytest.mark.parametrize("qid", sorted(questions()))
+def test_every_declared_look_alike_is_rejected(qid):
+    from scalinglaws.course.checks import lookalike_answers
+
+    q = questions()[qid]
+    for what, answer in lookalike_answers(q):
+        assert judge(q, answer).status == "wrong", (qid, what)
+
+
+@pytest.mark.parametrize("qid", OWNED)
+def test_the_issue_17_questions_declare_look_alikes_and_a_ladder(qid):
+    q = questions()[qid]
+    if q.kind != "choice":  # a choice question's look-alikes are its other options
+        assert q.lookalikes, qid
+    assert len(q.ladder) == 3, qid
+
+
+def _run_code_step(code: str, context: dict):
+    """Run a ladder's code step ("stmt; stmt; expression") and return the value of its last expression."""
+    *statements, last = [part.strip() for part in code.split("; ")]
+    for statement in statements:
+        exec(statement, context)
+    return eval(last, context)
+
+
+def test_the_code_step_of_every_number_ladder_computes_an_accepted_answer():
+    """The third hint is runnable code in the practice notebook's namespace: it must give a correct answer."""
+    import scipy.optimize  # noqa: F401 (the chin-read-e step uses scipy.optimize.curve_fit)
+
+    from scalinglaws.course.questions import chinchilla, fitting, inference, power_laws
+    from scalinglaws.fit import fit_approach2, fit_approach3
+
+    N, C, D, loss = fitting.exercise_runs()
+    base = dict(np=np, scipy=scipy, sl=sl, q=inference, fit_approach2=fit_approach2, fit_approach3=fit_approach3,
+                N=N, C=C, D=D, loss=loss, example_data=power_laws.example_data)
+    base["k"], base["cov"] = inference.example_coverage()
+    checked = 0
+    for qid, q in sorted(questions().items()):
+        if q.kind != "number" or len(q.ladder) != 3:
+            continue
+        context = dict(base)
+        if qid == "chin-read-e":
+            context["C"], context["loss"] = chinchilla.frontier_data()
+        assert judge(q, _run_code_step(q.ladder[2], context)).status == "correct", qid
+        checked += 1
+    assert checked >= 35
+
+
+def test_the_ladder_climbs_with_each_miss_and_check_counts_misses(capsys):
+    from scalinglaws.course import checks
+
+    checks.reset_misses()
+    q = questions()["fit-rounding"]
+    lines = [judge(q, 1.0, misses=m).message for m in range(4)]
+    assert q.ladder[0] in lines[0] and "Idea (hint 1 of 3)" in lines[0]
+    assert q.ladder[1] in lines[1] and q.ladder[2] in lines[2] and q.ladder[2] in lines[3]
+    assert q.ladder[2] not in lines[0] and q.ladder[1] not in lines[0]
+    for _ in range(3):
+        check("fit-rounding", 1.0)
+    printed = capsys.readouterr().out.splitlines()
+    assert "Idea" in printed[0] and "Method" in printed[1] and "Code" in printed[2]
+    assert checks.misses("fit-rounding") == 3
+    check("fit-rounding", q.expected())
+    assert checks.misses("fit-rounding") == 3  # a right answer is not a miss
+    checks.reset_misses()
+    assert checks.misses("fit-rounding") == 0
+
+
+def test_a_misconception_is_named_on_every_miss_and_the_ladder_joins_it_after_the_first():
+    q = questions()["fit-rounding"]
+    at_1e24 = q.hints[2].value()
+    first, second = judge(q, at_1e24).message, judge(q, at_1e24, misses=1).message
+    assert "1e24" in first and q.ladder[0] not in first
+    assert "1e24" in second and q.ladder[1] in second
+
+
+def test_the_tolerance_is_printed_as_it_is():
+    from scalinglaws.course.checks import tolerance_text
+
+    assert "within 0.2%" in evaluate("fit-approach2-a", 0.0).message
+    assert "within 0.5%" in evaluate("inf-verifier", (0.0, 0.0)).message
+    assert "within 0%" not in evaluate("pl-tenfold", 12345.0).message
+    assert tolerance_text(questions()["fit-n-at-optimum"]) == "within ±0.5"
+    assert tolerance_text(Question("t", "number", lambda: 1.0, rtol=0.02)) == "within 2%"
+
+
+def test_two_slips_that_give_the_same_number_are_both_named():
+    message = evaluate("fit-approach2-a", 0.512).message
+    assert "lowest-loss run" in message and "Chapter 4 prints" in message and "generating law" in message
+    correct = evaluate("fit-approach2-a", questions()["fit-approach2-a"].expected()).message
+    assert "by luck" in correct
+
+
+@pytest.mark.parametrize("answer", ["b", "B", "(b)", "b)", " (B) ", "b.", "b:"])
+def test_letters_are_read_as_printed(answer):
+    assert evaluate("fit-why-mean", answer).status == "correct"
+
+
+@pytest.mark.parametrize("answer", ["bb", "option b", "e", ""])
+def test_other_strings_are_not_taken_for_letters(answer):
+    assert evaluate("fit-why-mean", answer).status == "invalid"
+
+
+def test_a_percentage_string_is_read_as_a_fraction():
+    assert evaluate("chin-gpt3-fraction", "8.6%").status == "correct"
+    assert evaluate("chin-gpt3-fraction", "8.6 %").status == "correct"
+    assert evaluate("chin-gpt3-fraction", "12%").status == "wrong"
+
+
+def test_wrong_types_get_a_line_saying_what_to_do():
+    from scalinglaws.course.questions import fitting, inference
+
+    N, C, D, loss = fitting.exercise_runs()
+    fit = sl.fit_approach2(N, C, loss)
+    assert "read fit.a" in evaluate("fit-approach2-a", fit).message
+    law = sl.fit_coverage_law(*inference.example_coverage())
+    assert "give (law.a, law.b)" in evaluate("inf-coverage-fit", law).message
+    n, c = inference.example_counts()
+    per_problem = np.array([sl.pass_at_k(n, int(ci), 5) for ci in c])
+    result = evaluate("inf-benchmark", per_problem)
+    assert result.status == "invalid" and "take their mean" in result.message
+    assert "\n" not in evaluate("fit-approach2-a", fit).message
+    assert "call it" in evaluate("pl-slope", lambda: -0.3).message

@@ -71,8 +71,12 @@ def test_samples_to_match_is_the_smallest_sufficient_k():
     ("inf-majority-ties", 0.875, "wrong", "pass@3"),
     ("inf-majority-limit", "b", "correct", ""),
     ("inf-majority-limit", "a", "wrong", "modal"),
-    ("inf-verifier", (0.6313, 0.24 / 0.38), "correct", ""),
-    ("inf-verifier", (0.6313, 0.8), "wrong", "precision"),
+    # N = 4, a = 0.3 * 0.8, b = 0.7 * 0.2: [1 - 0.62^4] a/(a+b) + 0.62^3 * 0.3 * 0.2 (written out)
+    ("inf-verifier", ((1 - 0.62 ** 4) * 0.24 / 0.38 + 0.62 ** 3 * 0.06, 0.24 / 0.38), "correct", ""),
+    ("inf-verifier", (0.5526, 0.8), "wrong", "precision"),
+    ("inf-verifier", (0.24 / 0.38, 0.5526), "wrong", "Right numbers, wrong order"),
+    ("inf-verifier", (0.24 / 0.38, 0.24 / 0.38), "wrong", "plateau twice"),
+    ("inf-verifier", ((1 - 0.62 ** 4) * 0.24 / 0.38, 0.24 / 0.38), "wrong", "fallback"),
 ])
 def test_answers_and_hints(qid, answer, status, phrase):
     result = evaluate(qid, answer)

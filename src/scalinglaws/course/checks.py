@@ -2,15 +2,23 @@
 
 Every expected value is computed by the package when the check runs, never typed as a literal.
 A check never raises at a learner and never evaluates their input: wrong types and typos get a
-sentence saying what was expected.
+sentence saying what was expected and what to do with what they passed.
 Questions are defined in ``scalinglaws.course.questions.<chapter>`` modules; see ``Question``.
+
+Feedback on a wrong answer comes in two kinds. A known misconception (a ``Hint``) is named whenever
+the answer matches it; where several misconceptions give the same number, all are named. Otherwise
+the question's hint ladder (``Question.ladder``) speaks: the first miss gets the idea, the second the
+method, the third the code. ``check`` counts the misses of each question in this kernel.
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import itertools
 import math
 import os
 import pkgutil
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -18,8 +26,9 @@ import numpy as np
 
 from scalinglaws.compute import parse_quantity
 
-__all__ = ["Question", "Hint", "check", "evaluate", "judge", "register", "questions", "CheckResult", "STATUS_MARKS",
-           "RECORD_ENV", "RESULT_MIMETYPE"]
+__all__ = ["Question", "Hint", "LookAlike", "check", "evaluate", "judge", "register", "questions", "CheckResult",
+           "STATUS_MARKS", "RECORD_ENV", "RESULT_MIMETYPE", "lookalike_answers", "misses", "reset_misses",
+           "tolerance_text"]
 
 STATUS_MARKS = {"correct": "✅", "unanswered": "⏳", "wrong": "❌", "invalid": "⚠️"}
 """The mark that starts each printed line, by status (the grading command parses these)."""
@@ -31,6 +40,9 @@ also emits each result as a display output of type ``RESULT_MIMETYPE``. Learners
 RESULT_MIMETYPE = "application/vnd.scalinglaws.check-result+json"
 """Mimetype of the machine-readable result: ``{"qid": ..., "status": ..., "message": ...}``."""
 
+LADDER_LABELS = ("Idea", "Method", "Code")
+"""How the steps of a three-step hint ladder are labelled: first miss, second miss, third and later misses."""
+
 
 @dataclass(frozen=True)
 class Hint:
@@ -38,10 +50,25 @@ class Hint:
 
     ``value`` computes the wrong answer (numbers), names the wrong option (choices), or is a
     function producing wrong outputs (function questions). ``message`` explains the mistake.
+    Every hint's value is also a look-alike: tests assert the question rejects it.
     """
 
     value: Any
     message: str
+
+
+@dataclass(frozen=True)
+class LookAlike:
+    """A plausible wrong answer that the question must reject (tests/test_checks.py asserts it is rejected).
+
+    ``value`` is the answer as a learner would give it: a number or tuple, or a zero-argument callable computing
+    one (number questions); a letter (choice questions); a function (function questions). ``what`` says where it
+    comes from, e.g. "the ratio at 1e24 FLOP instead of 5.76e23". Unlike a ``Hint`` it carries no message of its
+    own: a rejected look-alike gets the hint ladder.
+    """
+
+    value: Any
+    what: str
 
 
 @dataclass(frozen=True)
@@ -50,11 +77,19 @@ class Question:
 
     kind:
       - ``"number"``: ``expected()`` returns a number or a tuple of numbers; answers may be
-        ints, floats, numpy scalars or strings such as "1.4T"; compared with ``rtol``/``atol``.
+        ints, floats, numpy scalars or strings such as "1.4T" or "8.6%"; compared with ``rtol``/``atol``.
       - ``"choice"``: ``options`` maps letters to texts; ``expected()`` returns the right letter.
       - ``"function"``: the learner passes a function; ``cases()`` returns argument tuples and
         ``expected`` is the package's reference function, called on the same arguments. Where the
         reference raises ValueError (invalid input), the learner's function must raise ValueError too.
+
+    Feedback fields:
+      - ``hints``: known misconceptions (``Hint``), named whenever an answer matches one.
+      - ``ladder``: up to three steps shown on the first, second and third miss: the idea, the method, the
+        code. Without a ladder, ``hint`` is the only step (questions written before ladders keep working).
+      - ``lookalikes``: further plausible wrong answers (``LookAlike``) that tests assert are rejected.
+      - ``explain``: shown with a correct answer; a string, or a zero-argument callable returning one (so that
+        it can quote values computed at check time).
     """
 
     qid: str
@@ -66,9 +101,11 @@ class Question:
     unit: str = ""
     hints: Sequence[Hint] = ()
     hint: str = ""
-    explain: str = ""
+    explain: str | Callable[[], str] = ""
     options: dict[str, str] = field(default_factory=dict)
     cases: Callable[[], list[tuple]] | None = None
+    ladder: Sequence[str] = ()
+    lookalikes: Sequence[LookAlike] = ()
 
     def __post_init__(self):
         if self.kind not in ("number", "choice", "function"):
@@ -77,6 +114,16 @@ class Question:
             raise ValueError(f"question {self.qid!r}: a choice question needs options")
         if self.kind == "function" and self.cases is None:
             raise ValueError(f"question {self.qid!r}: a function question needs cases")
+        if len(self.ladder) > len(LADDER_LABELS):
+            raise ValueError(f"question {self.qid!r}: a ladder has at most {len(LADDER_LABELS)} steps "
+                             f"(idea, method, code); got {len(self.ladder)}")
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The hint ladder: ``ladder`` if given, else ``(hint,)``, else nothing."""
+        if self.ladder:
+            return tuple(self.ladder)
+        return (self.hint,) if self.hint else ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +141,7 @@ class CheckResult:
 
 _REGISTRY: dict[str, Question] = {}
 _LOADED = False
+_MISSES: dict[str, int] = {}
 
 
 def register(*qs: Question) -> None:
@@ -116,6 +164,16 @@ def questions() -> dict[str, Question]:
     return dict(_REGISTRY)
 
 
+def misses(qid: str) -> int:
+    """How many wrong answers ``check`` has seen for question ``qid`` in this kernel."""
+    return _MISSES.get(qid, 0)
+
+
+def reset_misses() -> None:
+    """Forget every counted miss (the hint ladders start again from the idea)."""
+    _MISSES.clear()
+
+
 # --- comparing -----------------------------------------------------------------------------
 def _unanswered(answer: Any) -> bool:
     """None, ``...`` or a tuple/list of nothing but placeholders, e.g. ``(..., ...)`` as handed out."""
@@ -128,6 +186,25 @@ def _close(got: float, want: float, q: Question) -> bool:
     return math.isfinite(got) and abs(got - want) <= max(q.atol, q.rtol * abs(want))
 
 
+def tolerance_text(q: Question) -> str:
+    """The tolerance of a number question as a learner reads it: "within 0.2%", "within ±0.5"."""
+    parts = []
+    if q.rtol:
+        parts.append(f"{q.rtol * 100:.3g}%")
+    if q.atol:
+        parts.append(f"±{q.atol:g}")
+    return "within " + " or ".join(parts) if parts else "exactly"
+
+
+def _read_number(x: Any) -> float:
+    """One number from a learner: a number, a numpy scalar, '1.4T', or a percentage string '8.6%' (= 0.086)."""
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, str) and x.strip().endswith("%"):
+        return parse_quantity(x.strip()[:-1].strip()) / 100.0
+    return parse_quantity(x)
+
+
 def _as_numbers(answer: Any, n: int) -> list[float]:
     """Read a number (n == 1) or a sequence of n numbers from the learner's answer."""
     if n == 1:
@@ -135,33 +212,73 @@ def _as_numbers(answer: Any, n: int) -> list[float]:
             answer = answer.item()
         if isinstance(answer, (list, tuple)) and len(answer) == 1:
             answer = answer[0]
-        return [parse_quantity(answer)]
+        return [_read_number(answer)]
     if isinstance(answer, str) or not hasattr(answer, "__len__") or len(answer) != n:
         raise ValueError(f"{n} numbers, e.g. a tuple ({', '.join(['...'] * n)})")
-    return [parse_quantity(a.item() if isinstance(a, np.generic) else a) for a in answer]
+    return [_read_number(a) for a in answer]
 
 
 def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
-def _check_number(q: Question, answer: Any) -> CheckResult:
-    want = q.expected()
-    wants = [float(w) for w in (want if isinstance(want, (tuple, list)) else [want])]
+def _explain(q: Question) -> str:
+    return q.explain() if callable(q.explain) else q.explain
+
+
+def _value(v: Any) -> Any:
+    return v() if callable(v) else v
+
+
+def _floats(v: Any) -> list[float]:
+    return [float(a) for a in (v if isinstance(v, (tuple, list)) else [v])]
+
+
+def _step(q: Question, missed: int) -> str:
+    """The ladder step for an answer after ``missed`` earlier misses, labelled when the ladder has steps."""
+    steps = q.steps
+    if not steps:
+        return ""
+    i = min(missed, len(steps) - 1)
+    if len(steps) == 1:
+        return steps[0]
+    return f"{LADDER_LABELS[i]} (hint {i + 1} of {len(steps)}): {steps[i]}"
+
+
+def _diagnosis(messages: list[str]) -> str:
+    """One misconception's message, or all of them when several give the same answer."""
+    unique = list(dict.fromkeys(messages))
+    if len(unique) == 1:
+        return unique[0]
+    return f"{len(unique)} different slips give this answer: " + " ".join(
+        f"({i}) {m}" for i, m in enumerate(unique, 1))
+
+
+def _wrong(q: Question, lead: str, matched: list[str], missed: int, extra: str = "") -> CheckResult:
+    """A wrong answer's line: the misconceptions it matches (then, after a first miss, the ladder) or the ladder."""
+    if matched:
+        parts = [_diagnosis(matched), _step(q, missed) if missed else ""]
+    else:
+        parts = [extra, _step(q, missed) or "Re-read the question and try again."]
+    return CheckResult(q.qid, "wrong", " ".join(p for p in [lead, *parts] if p))
+
+
+def _check_number(q: Question, answer: Any, missed: int = 0) -> CheckResult:
+    wants = _floats(q.expected())
     try:
         got = _as_numbers(answer, len(wants))
     except ValueError as err:
-        example = "a number such as 1.41, 5.8e23 or '1.4T'" if len(wants) == 1 else str(err)  # "2 numbers, e.g. ..."
-        return CheckResult(q.qid, "invalid", f"could not read {answer!r}: expected {example}{_unit(q)}.")
+        return CheckResult(q.qid, "invalid", _reading_advice(q, answer, wants, err))
     shown = ", ".join(_fmt(g) for g in got)
     if all(_close(g, w, q) for g, w in zip(got, wants)):
-        return CheckResult(q.qid, "correct", f"correct ({shown}{_unit(q)}). {q.explain}".strip())
+        return CheckResult(q.qid, "correct", f"correct ({shown}{_unit(q)}). {_explain(q)}".strip())
+    matched = []
     for h in q.hints:
-        alt = h.value() if callable(h.value) else h.value
-        alts = [float(a) for a in (alt if isinstance(alt, (tuple, list)) else [alt])]
+        alts = _floats(_value(h.value))
         if len(alts) == len(got) and all(_close(g, a, q) for g, a in zip(got, alts)):
-            return CheckResult(q.qid, "wrong", f"{shown} is not right. {h.message}")
-    return CheckResult(q.qid, "wrong", f"{shown} is not right. {_generic_hint(got, wants, q)}")
+            matched.append(h.message)
+    lead = f"{shown} is not right (answers {tolerance_text(q)} are accepted)."
+    return _wrong(q, lead, matched, missed, "" if matched else _generic_hint(got, wants, q))
 
 
 def _unit(q: Question) -> str:
@@ -169,31 +286,100 @@ def _unit(q: Question) -> str:
 
 
 def _generic_hint(got: list[float], wants: list[float], q: Question) -> str:
-    """A hint for a wrong number that matched no known misconception."""
-    tolerance = f"(within {q.rtol:.0%})" if q.rtol else f"(within ±{q.atol:g})"
+    """A first sentence for a wrong number that matched no known misconception (or nothing)."""
+    if len(got) > 1:
+        for order in itertools.islice(itertools.permutations(range(len(got))), 1, 24):
+            if all(_close(got[i], w, q) for i, w in zip(order, wants)):
+                return "Right numbers, wrong order: give them in the order the question asks for."
     for g, w in zip(got, wants):
         if w != 0 and g != 0 and _close(-g, w, q):
-            return f"Check the sign. {q.hint}".strip()
+            return "Check the sign."
         if w > 0 and g > 0:
             decades = math.log10(g / w)
             if abs(decades) >= 0.9 and abs(decades - round(decades)) < 0.05:
-                return f"Off by a factor of 10^{round(decades)}: check units and suffixes (B = 1e9, T = 1e12). {q.hint}".strip()
-    return f"{q.hint or 'Re-read the question and try again.'} {tolerance}".strip()
+                return f"Off by a factor of 10^{round(decades)}: check units and suffixes (B = 1e9, T = 1e12)."
+    return ""
 
 
-def _check_choice(q: Question, answer: Any) -> CheckResult:
+# --- answers of the wrong type ---------------------------------------------------------------
+def _numeric_fields(obj: Any) -> dict[str, float]:
+    """The public real-number attributes of an object (a dataclass's fields, or its instance attributes)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        names = [f.name for f in dataclasses.fields(obj)]
+    elif hasattr(obj, "__dict__") and not isinstance(obj, type):
+        names = list(vars(obj))
+    else:
+        return {}
+    out = {}
+    for name in names:
+        value = getattr(obj, name, None)
+        if name.startswith("_") or isinstance(value, bool):
+            continue
+        if isinstance(value, (int, float, np.integer, np.floating)) and math.isfinite(float(value)):
+            out[name] = float(value)
+    return out
+
+
+def _reading_advice(q: Question, answer: Any, wants: list[float], err: ValueError) -> str:
+    """What to do with an answer that is not a number (or not the right count of numbers)."""
+    n = len(wants)
+    want_text = "one number" if n == 1 else f"{n} numbers, e.g. a tuple ({', '.join(['...'] * n)})"
+    if callable(answer) and not isinstance(answer, type) and not _numeric_fields(answer):
+        return f"you passed a function; call it and pass the {want_text} it returns."
+    if isinstance(answer, (np.ndarray, list, tuple)):
+        try:
+            values = np.asarray(answer, dtype=float).ravel()
+        except (TypeError, ValueError):
+            values = None
+        if values is not None and values.size > n:
+            if n == 1 and _close(float(np.mean(values)), wants[0], q):
+                return (f"you passed {values.size} values (one per item); the question asks for one number: "
+                        "take their mean (np.mean).")
+            if n > 1:
+                return f"you passed {values.size} values: expected {want_text}{_unit(q)}."
+            return (f"you passed {values.size} values; the question asks for one number{_unit(q)}. If they are "
+                    "one value per item, combine them as the question says (e.g. their mean).")
+    fields = _numeric_fields(answer)
+    if fields:
+        kind = type(answer).__name__
+        var = "law" if "law" in kind.lower() else "fit" if "fit" in kind.lower() else "result"
+        picks = [next((f for f, v in fields.items() if _close(v, w, q)), None) for w in wants]
+        if all(picks):
+            read = f"read {var}.{picks[0]}" if n == 1 else f"give ({', '.join(f'{var}.{p}' for p in picks)})"
+            return f"you passed the whole {kind}; the answer is in its fields: {read}."
+        listed = ", ".join(f".{f}" for f in list(fields)[:5])
+        return (f"you passed the whole {kind}; the question asks for {want_text}: read it from its fields "
+                f"({listed}) or its methods.")
+    if n == 1:
+        return f"could not read {_show(answer)}: expected a number such as 1.41, 5.8e23, '1.4T' or '8.6%'{_unit(q)}."
+    return f"could not read {_show(answer)}: expected {err}{_unit(q)}."
+
+
+# --- choices ---------------------------------------------------------------------------------
+_LETTER = re.compile(r"\(?\s*([a-z])\s*\)?\s*[.:]?")
+
+
+def _letter(answer: Any, options: dict[str, str]) -> str | None:
+    """The option letter a learner typed: 'b', 'B', '(b)', 'b)', 'b.' all read as 'b'."""
+    if not isinstance(answer, str):
+        return None
+    match = _LETTER.fullmatch(answer.strip().lower())
+    return match[1] if match and match[1] in options else None
+
+
+def _check_choice(q: Question, answer: Any, missed: int = 0) -> CheckResult:
     letters = ", ".join(f"'{k}'" for k in q.options)
-    if not isinstance(answer, str) or answer.strip().lower() not in q.options:
-        return CheckResult(q.qid, "invalid", f"could not read {answer!r}: answer with one of the letters {letters}.")
-    picked = answer.strip().lower()
+    picked = _letter(answer, q.options)
+    if picked is None:
+        return CheckResult(q.qid, "invalid", f"could not read {_show(answer)}: answer with one of the letters "
+                                             f"{letters} (as a string, e.g. \"{next(iter(q.options))}\").")
     if picked == q.expected():
-        return CheckResult(q.qid, "correct", f"correct ({picked}). {q.explain}".strip())
-    for h in q.hints:
-        if h.value == picked:
-            return CheckResult(q.qid, "wrong", f"({picked}) is not right. {h.message}")
-    return CheckResult(q.qid, "wrong", f"({picked}) is not right. {q.hint}".strip())
+        return CheckResult(q.qid, "correct", f"correct ({picked}). {_explain(q)}".strip())
+    matched = [h.message for h in q.hints if h.value == picked]
+    return _wrong(q, f"({picked}) is not right.", matched, missed)
 
 
+# --- functions -------------------------------------------------------------------------------
 def _reference(q: Question, args: tuple) -> Any:
     """The package's output for a case, or the ValueError it raises there (the learner must raise one too)."""
     try:
@@ -202,9 +388,10 @@ def _reference(q: Question, args: tuple) -> Any:
         return err
 
 
-def _check_function(q: Question, answer: Any) -> CheckResult:
+def _check_function(q: Question, answer: Any, missed: int = 0) -> CheckResult:
     if not callable(answer):
-        return CheckResult(q.qid, "invalid", f"expected a function (pass its name without brackets); got {type(answer).__name__}.")
+        return CheckResult(q.qid, "invalid", f"expected a function (pass its name without brackets); got "
+                                             f"{type(answer).__name__}.")
     cases = q.cases()
     wants = [_reference(q, args) for args in cases]
     outputs = []
@@ -215,7 +402,8 @@ def _check_function(q: Question, answer: Any) -> CheckResult:
             if isinstance(err, ValueError) and isinstance(want, ValueError):
                 outputs.append(err)  # rejected, as the package rejects it
                 continue
-            return CheckResult(q.qid, "wrong", f"your function raised {type(err).__name__}: {err} for input {_args(args)}.")
+            return CheckResult(q.qid, "wrong", f"your function raised {type(err).__name__}: {err} for input "
+                                               f"{_args(args)}.")
         if _unanswered(out):
             return CheckResult(q.qid, "unanswered", "not answered yet: your function returns nothing; fill in its body.")
         outputs.append(out)
@@ -223,15 +411,15 @@ def _check_function(q: Question, answer: Any) -> CheckResult:
     for args, out, want in zip(cases, outputs, wants):
         if isinstance(want, ValueError):
             if not isinstance(out, ValueError):
-                return CheckResult(q.qid, "wrong", f"for input {_args(args)} your function returned {_show(out)}; it should "
-                                   f"raise ValueError, as the package does ({want}). {q.hint}".strip())
+                return _wrong(q, f"for input {_args(args)} your function returned {_show(out)}; it should raise "
+                                 f"ValueError, as the package does ({want}).", [], missed)
         elif not _outputs_close(out, want, q):
-            for h in q.hints:
-                if all(_outputs_close(o, h.value(*a), q) for a, o in valued):
-                    return CheckResult(q.qid, "wrong", f"for input {_args(args)} your function returned {_show(out)}. {h.message}")
-            return CheckResult(q.qid, "wrong",
-                               f"for input {_args(args)} your function returned {_show(out)}; expected {_show(want)}. {q.hint}".strip())
-    return CheckResult(q.qid, "correct", f"correct on all {len(cases)} test inputs. {q.explain}".strip())
+            matched = [h.message for h in q.hints if all(_outputs_close(o, h.value(*a), q) for a, o in valued)]
+            lead = f"for input {_args(args)} your function returned {_show(out)}"
+            if matched:
+                return _wrong(q, lead + ".", matched, missed)
+            return _wrong(q, f"{lead}; expected {_show(want)}.", [], missed)
+    return CheckResult(q.qid, "correct", f"correct on all {len(cases)} test inputs. {_explain(q)}".strip())
 
 
 def _flatten(x: Any) -> list[float]:
@@ -255,46 +443,85 @@ def _args(args: tuple) -> str:
 
 
 def _show(x: Any) -> str:
+    """A short one-line rendering of a value for a feedback line."""
     if isinstance(x, np.ndarray) and x.size > 3:
         return f"array of {x.size} values from {_fmt(float(x.flat[0]))} to {_fmt(float(x.flat[-1]))}"
     if isinstance(x, (float, np.floating)):
         return _fmt(float(x))
     if isinstance(x, (tuple, list)):
+        if len(x) > 3:
+            return f"a {type(x).__name__} of {len(x)} values"
         return "(" + ", ".join(_show(v) for v in x) + ")"
     if hasattr(x, "N") and hasattr(x, "D"):
         return f"(N={_fmt(float(x.N))}, D={_fmt(float(x.D))})"
-    text = repr(x)
+    text = " ".join(repr(x).split())
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 _CHECKERS = {"number": _check_number, "choice": _check_choice, "function": _check_function}
 
 
-def evaluate(qid: str, answer: Any) -> CheckResult:
-    """Check an answer and return the result without printing (used by tests and grading)."""
+# --- look-alikes -----------------------------------------------------------------------------
+def lookalike_answers(q: Question) -> list[tuple[str, Any]]:
+    """Every plausible wrong answer declared for ``q``, as (what it is, the answer a learner would give).
+
+    These are the question's look-alikes, the values of its hints, for a choice question every other option,
+    and for a question whose answer is a pair of different numbers the pair swapped and each number given twice.
+    Tests assert that ``judge`` rejects each of them: where the tolerance cannot, the question must change.
+    """
+    found = [(f"look-alike: {la.what}", la.value) for la in q.lookalikes]
+    found += [(f"hint: {h.message[:60]}", h.value) for h in q.hints]
+    if q.kind == "choice":
+        right = q.expected()
+        found += [(f"option ({k})", k) for k in q.options if k != right]
+    if q.kind != "number":
+        return found
+    found = [(what, _value(v)) for what, v in found]
+    wants = _floats(q.expected())
+    if len(wants) == 2 and wants[0] != wants[1]:
+        found += [("swapped tuple", tuple(wants[::-1])), ("first number twice", (wants[0], wants[0])),
+                  ("second number twice", (wants[1], wants[1]))]
+    return found
+
+
+# --- entry points ----------------------------------------------------------------------------
+def evaluate(qid: str, answer: Any, *, misses: int = 0) -> CheckResult:
+    """Check an answer and return the result without printing (used by tests and grading).
+
+    ``misses`` is the number of earlier wrong answers to this question; it picks the step of the hint ladder.
+    """
     try:
         registry = questions()
         if not isinstance(qid, str) or qid not in registry:
             known = ", ".join(sorted(registry))
             return CheckResult(str(qid), "invalid", f"unknown question id {qid!r}; known ids: {known}.")
-        return judge(registry[qid], answer)
+        return judge(registry[qid], answer, misses=misses)
     except Exception as err:  # a checker must never show a learner a traceback
         return CheckResult(str(qid), "invalid", f"could not check this answer ({type(err).__name__}: {err}).")
 
 
-def judge(q: Question, answer: Any) -> CheckResult:
-    """Check ``answer`` against question ``q`` (registered or not); placeholders count as not answered."""
+def judge(q: Question, answer: Any, *, misses: int = 0) -> CheckResult:
+    """Check ``answer`` against question ``q`` (registered or not); placeholders count as not answered.
+
+    ``misses`` is the number of earlier wrong answers to this question; it picks the step of the hint ladder.
+    """
     try:
         if _unanswered(answer):
             return CheckResult(q.qid, "unanswered", "not answered yet: replace ... with your answer.")
-        return _CHECKERS[q.kind](q, answer)
+        return _CHECKERS[q.kind](q, answer, max(0, int(misses)))
     except Exception as err:  # a checker must never show a learner a traceback
         return CheckResult(q.qid, "invalid", f"could not check this answer ({type(err).__name__}: {err}).")
 
 
 def check(qid: str, answer: Any) -> None:
-    """Check ``answer`` to question ``qid`` and print one line: correct, not answered yet, or a hint."""
-    result = evaluate(qid, answer)
+    """Check ``answer`` to question ``qid`` and print one line: correct, not answered yet, or a hint.
+
+    Wrong answers are counted per question in this kernel, so that repeated misses climb the hint ladder.
+    """
+    key = qid if isinstance(qid, str) else None
+    result = evaluate(qid, answer, misses=_MISSES.get(key, 0) if key else 0)
+    if key and result.status == "wrong":
+        _MISSES[key] = _MISSES.get(key, 0) + 1
     print(result.line())
     if os.environ.get(RECORD_ENV) == "1":
         _emit_record(result)

@@ -10,7 +10,7 @@ from scalinglaws.allocation import (
     misallocation_penalty,
     scaled_allocation,
 )
-from scalinglaws.course.checks import Hint, Question, register
+from scalinglaws.course.checks import Hint, LookAlike, Question, register
 from scalinglaws.compute import format_count
 from scalinglaws.laws import BESIROGLU_2024, HOFFMANN_2022, HOFFMANN_2022_UNROUNDED, KAPLAN_2020, ChinchillaLaw
 from scalinglaws.models import model
@@ -87,6 +87,11 @@ _GPT3 = model("GPT-3 175B")
 _E_PUBLISHED, _E_REFIT = HOFFMANN_2022.E, BESIROGLU_2024.E
 _DOUBLED = _doubled(*TABLE_2_EXPONENTS["Approach 1 (training curves)"])
 
+def _waste(factor: float, law: ChinchillaLaw = BESIROGLU_2024) -> float:
+    """Wasted fraction at Gopher's budget for a model factor × N_opt (a look-alike when factor != 4)."""
+    return float(misallocation_penalty(law, GOPHER_BUDGET, factor * law.optimal_allocation(GOPHER_BUDGET).N).wasted_fraction)
+
+
 register(
     Question(
         "chin-double-compute", "number", lambda: _doubled(*TABLE_2_EXPONENTS["Approach 1 (training curves)"]),
@@ -106,6 +111,16 @@ register(
                  "Those are the exponents of the rounded parametric fit (a = 0.45, Approach 3); the question asks "
                  "for the a = b = 0.5 of Approaches 1 and 2."),
         ),
+        lookalikes=(
+            LookAlike(lambda: (_CHINCHILLA.params * 2**0.5, _CHINCHILLA.tokens), "only N scaled by √2"),
+            LookAlike(lambda: _doubled(HOFFMANN_2022_UNROUNDED.a, HOFFMANN_2022_UNROUNDED.b),
+                      "the unrounded parametric fit's exponents"),
+        ),
+        ladder=(
+            "Doubling C must be shared between N and D, by the exponents of N_opt ∝ C^a and D_opt ∝ C^b.",
+            "With a = b = 0.5, doubling C multiplies N and D by 2^0.5 = √2 each (and 6ND doubles).",
+            "(70e9 * 2 ** 0.5, 1.4e12 * 2 ** 0.5)",
+        ),
         hint="N_opt ∝ C^a and D_opt ∝ C^b: doubling C multiplies N by 2^a and D by 2^b.",
         explain=f"2^0.5 = √2 ≈ 1.41 each: {format_count(_DOUBLED[0])} parameters on {format_count(_DOUBLED[1])} "
                 "tokens, and 6ND doubles exactly.",
@@ -118,6 +133,12 @@ register(
             Hint(lambda: float(fixed_ratio_allocation(model("GPT-3 175B").compute)[1]),
                  f"That is D for a 20:1 run costing GPT-3's compute (a smaller model of "
                  f"{format_count(float(fixed_ratio_allocation(_GPT3.compute)[0]), 2)}); the question keeps N = 175B."),
+        ),
+        lookalikes=(LookAlike(lambda: _GPT3.params / TOKENS_PER_PARAM_RULE, "parameters divided by 20"),),
+        ladder=(
+            "The rule fixes a ratio of training tokens to parameters; apply it to GPT-3's size.",
+            "D = 20 × N with N = GPT-3's 175B parameters.",
+            "20 * 175e9",
         ),
         hint="Tokens = 20 × parameters.",
         explain=f"20 × 175B = {format_count(_gpt3_rule_tokens())} tokens, {_gpt3_rule_tokens() / _GPT3.tokens:.1f} times "
@@ -133,6 +154,12 @@ register(
             Hint(lambda: 1 / _gpt3_fraction(), "That is how many times more data the rule asks for (3.5T / 300B); "
                                                "the fraction is its inverse."),
             Hint(lambda: 100 * _gpt3_fraction(), "That is a percentage; give the fraction (divide by 100)."),
+        ),
+        lookalikes=(LookAlike(lambda: 1 - _gpt3_fraction(), "the share of the rule's tokens GPT-3 did not see"),),
+        ladder=(
+            "Compare what GPT-3 was trained on with what the rule asks for at its size.",
+            "Fraction = 300B tokens / (20 × 175B) tokens.",
+            "300e9 / (20 * 175e9)",
         ),
         hint="Fraction = tokens used / tokens the rule asks for.",
         explain=f"300B / {format_count(_gpt3_rule_tokens())} ≈ {_gpt3_fraction():.3f}: GPT-3 saw under a tenth of the data "
@@ -159,6 +186,11 @@ register(
             Hint("e", f"E depends on the data and the tokenizer: {_E_PUBLISHED:g} on MassiveText in Hoffmann et al.'s "
                       f"fit, {_E_REFIT:g} in Epoch's refit of the same data. Nats per token change when tokens change."),
         ),
+        ladder=(
+            "E is one of the fitted law's constants: ask what is left of the law when N and D grow without bound.",
+            "Set A/N^α and B/D^β to zero: what remains, and where does its value come from?",
+            "Compare sl.HOFFMANN_2022.E with sl.BESIROGLU_2024.E: the same data, two fits.",
+        ),
         hint="E is the value of the law when both A/N^α and B/D^β have vanished.",
         explain="E is an extrapolation, estimated with the other constants; its value depends on the fit "
                 f"({_E_PUBLISHED:g} vs {_E_REFIT:g} for the same data) and on the tokenizer.",
@@ -175,6 +207,13 @@ register(
             Hint(lambda: HOFFMANN_2022.E, f"{_E_PUBLISHED:g} is Hoffmann et al.'s E for MassiveText; these data have "
                                           "their own floor."),
         ),
+        lookalikes=(LookAlike(lambda: BESIROGLU_2024.E, "Epoch's E for MassiveText"),),
+        ladder=(
+            "The floor is a parameter of the curve: fit the whole curve, then read its constant term.",
+            "Fit L(C) = E + K·C^(−γ) with three free parameters, starting from a guess with E below the lowest loss.",
+            "scipy.optimize.curve_fit(lambda logc, E, logK, g: E + np.exp(logK - g * logc), np.log(C), loss, "
+            "p0=(1.5, 5, 0.1))[0][0]",
+        ),
         hint="Fit three parameters (E, K, γ), e.g. scipy.optimize.curve_fit on log C with a starting guess "
              "E < min(loss).",
         explain="The floor is never observed: it is extrapolated by the fit, like Chinchilla's E.",
@@ -188,6 +227,14 @@ register(
                                      "D_opt ∝ (C/6)^b with b = α/(α+β)."),
             Hint(_inverted_g, "G multiplies N and divides D: N_opt = G (C/6)^a, D_opt = (C/6)^b / G."),
         ),
+        lookalikes=(LookAlike(lambda *args: allocation_reference(*args)[::-1], "(D, N) returned instead of (N, D)"),),
+        ladder=(
+            "At the optimum the N and D terms of the loss are balanced along C = 6ND; Hoffmann et al.'s Eq. 4 gives "
+            "it in closed form.",
+            "G = (αA/(βB))^(1/(α+β)), a = β/(α+β), b = α/(α+β); N = G·(C/6)^a, D = (C/6)^b / G. E plays no part.",
+            "G = (alpha * A / (beta * B)) ** (1 / (alpha + beta)); a = beta / (alpha + beta); "
+            "return G * (C / 6) ** a, (C / 6) ** (1 - a) / G",
+        ),
         hint="G = (αA/(βB))^(1/(α+β)), a = β/(α+β), b = α/(α+β); N = G (C/6)^a, D = (C/6)^b / G. E plays no part.",
     ),
     Question(
@@ -199,12 +246,18 @@ register(
             Hint(lambda: _CHINCHILLA.params / model("GPT-3 175B").params,
                  "That is the ratio of parameters; compute depends on N × D."),
         ),
+        lookalikes=(LookAlike(lambda: _CHINCHILLA.tokens / _GPT3.tokens, "the ratio of tokens"),),
+        ladder=(
+            "Training compute is C = 6·N·D for each model: compare the two products.",
+            "Compute C for Chinchilla (70B parameters, 1.4T tokens) and for GPT-3 (175B, 300B), then divide.",
+            "(6 * 70e9 * 1.4e12) / (6 * 175e9 * 300e9)",
+        ),
         hint="C = 6 × N × D for each model; take the ratio.",
         explain=f"Chinchilla used ≈{_chinchilla_over_gpt3():.2f}× GPT-3's compute. The compute-matched comparison is "
                 "with Gopher.",
     ),
     Question(
-        "chin-gopher-ratio", "number", lambda: float(BESIROGLU_2024.tokens_per_param_at(GOPHER_BUDGET)), rtol=0.02,
+        "chin-gopher-ratio", "number", lambda: float(BESIROGLU_2024.tokens_per_param_at(GOPHER_BUDGET)), rtol=0.005,
         unit="tokens/param",
         prompt="Compute-optimal tokens per parameter at Gopher's budget (5.76e23 FLOP) under Epoch's refit.",
         hints=(
@@ -215,13 +268,23 @@ register(
             Hint(lambda: TOKENS_PER_PARAM_RULE, "20 is the rule of thumb; compute the refit's own ratio D_opt/N_opt."),
             Hint(lambda: model("Gopher").tokens_per_param, "That is Gopher's own ratio, not the optimum."),
         ),
+        lookalikes=(
+            LookAlike(lambda: float(BESIROGLU_2024.tokens_per_param_at(1e24)), "Epoch's ratio at 1e24 FLOP"),
+            LookAlike(lambda: float(BESIROGLU_2024.tokens_per_param_at(_GPT3.reported_flop)),
+                      "Epoch's ratio at GPT-3's 3.14e23 FLOP"),
+        ),
+        ladder=(
+            "Ask Epoch's refit law for its compute-optimal ratio of tokens to parameters at Gopher's budget.",
+            "BESIROGLU_2024.optimal_allocation(C) gives N_opt and D_opt at C FLOP: divide D_opt by N_opt.",
+            "sl.BESIROGLU_2024.tokens_per_param_at(5.76e23)",
+        ),
         hint="D_opt / N_opt from BESIROGLU_2024.optimal_allocation(5.76e23).",
         explain=f"≈{float(BESIROGLU_2024.tokens_per_param_at(GOPHER_BUDGET)):.1f} tokens/param, close to the rule of "
                 f"thumb, while the published fit gives ≈{float(HOFFMANN_2022.tokens_per_param_at(GOPHER_BUDGET)):.0f} "
                 "at the same budget.",
     ),
     Question(
-        "chin-wasted", "number", lambda: float(_gopher_budget_waste().wasted_fraction), rtol=0.02,
+        "chin-wasted", "number", lambda: float(_gopher_budget_waste().wasted_fraction), rtol=0.005,
         prompt="At Gopher's budget under Epoch's refit, a model 4× larger than N_opt is trained: what fraction of "
                "the budget is wasted (1 − C_eq/C)?",
         hints=(
@@ -230,6 +293,18 @@ register(
             Hint(0.75, "The waste is not 1 − 1/4: find the compute a compute-optimal run needs to reach the same loss."),
             Hint(lambda: float(_gopher_budget_waste().equivalent_compute / GOPHER_BUDGET),
                  "That is C_eq/C, the part you needed; the waste is 1 − C_eq/C."),
+        ),
+        lookalikes=(
+            LookAlike(lambda: _waste(0.25), "a model 4× smaller than N_opt instead of 4× larger"),
+            LookAlike(lambda: _waste(4, HOFFMANN_2022), "Hoffmann's rounded law instead of Epoch's refit"),
+        ),
+        ladder=(
+            "Find the compute a compute-optimal run needs to reach the loss of the oversized model; the rest of the "
+            "budget is wasted.",
+            "The oversized model has N = 4·N_opt and D = C/(6N); C_eq is the budget whose optimal loss equals its "
+            "loss; waste = 1 − C_eq/C (sl.misallocation_penalty computes C_eq).",
+            "law, C = sl.BESIROGLU_2024, 5.76e23; 1 - sl.misallocation_penalty(law, C, 4 * law.optimal_allocation(C).N)"
+            ".equivalent_compute / C",
         ),
         hint="misallocation_penalty(law, C, N) gives the equivalent compute C_eq; waste = 1 − C_eq/C.",
         explain=f"{float(_gopher_budget_waste().wasted_fraction):.0%} of the budget: a 4× size error costs about as much "

@@ -9,7 +9,7 @@ import math
 import numpy as np
 from scipy import special
 
-from scalinglaws.course.checks import Hint, Question, register
+from scalinglaws.course.checks import Hint, LookAlike, Question, register
 from scalinglaws.sampling import (
     EXAMPLE_WRONG_ANSWERS,
     best_of_n_accuracy,
@@ -30,8 +30,12 @@ LARGE_PARAMS, LARGE_ACCURACY = 70e9, 0.6
 TOKENS_PER_SAMPLE = 1000
 """Generated tokens per sample in question inf-vs-training (the FLOP ratio does not depend on it)."""
 
-VERIFIER_QUESTION = dict(accuracy=0.3, n=16, true_positive_rate=0.8, false_positive_rate=0.2)
-"""Question inf-verifier: per-sample accuracy, samples, and the verifier's acceptance rates."""
+VERIFIER_QUESTION = dict(accuracy=0.3, n=4, true_positive_rate=0.8, false_positive_rate=0.2)
+"""Question inf-verifier: per-sample accuracy, samples N, and the verifier's acceptance rates. N = 4 keeps the
+accuracy visibly below its plateau (at N = 16 the two differ by 0.04%, inside any sensible tolerance)."""
+
+COVERAGE_BETA = (0.3, 3.0)
+"""The Beta(alpha, beta) distribution of per-problem pass@1 behind example_coverage()."""
 
 
 # --- data for the questions ------------------------------------------------------------------------------
@@ -44,10 +48,10 @@ def example_counts() -> tuple[int, np.ndarray]:
 
 def example_coverage() -> tuple[np.ndarray, np.ndarray]:
     """Question inf-coverage-fit: coverage at k = 1, 2, 4, ..., 4096 of 2,000 synthetic problems whose pass@1
-    follows a Beta(0.3, 3) distribution (seeded)."""
+    follows the Beta(0.3, 3) distribution COVERAGE_BETA (seeded)."""
     rng = np.random.default_rng(2024)
     k = 2 ** np.arange(13)
-    return k, coverage(rng.beta(0.3, 3.0, size=2000), k)
+    return k, coverage(rng.beta(*COVERAGE_BETA, size=2000), k)
 
 
 # --- expected answers ---------------------------------------------------------------------------------------
@@ -73,10 +77,40 @@ def _coverage_fit() -> tuple[float, float]:
     return law.a, law.b
 
 
-def _verifier() -> tuple[float, float]:
+def _verifier(n: int | None = None) -> tuple[float, float]:
     v = VERIFIER_QUESTION
-    return (best_of_n_accuracy(v["n"], v["accuracy"], v["true_positive_rate"], v["false_positive_rate"]),
+    n = v["n"] if n is None else n
+    return (best_of_n_accuracy(n, v["accuracy"], v["true_positive_rate"], v["false_positive_rate"]),
             best_of_n_limit(v["accuracy"], v["true_positive_rate"], v["false_positive_rate"]))
+
+
+def _verifier_no_fallback() -> tuple[float, float]:
+    """The accuracy without the fallback term (no sample accepted: a random sample is returned), and the limit."""
+    v = VERIFIER_QUESTION
+    a, b = v["accuracy"] * v["true_positive_rate"], (1 - v["accuracy"]) * v["false_positive_rate"]
+    return (1 - (1 - a - b) ** v["n"]) * a / (a + b), _verifier()[1]
+
+
+def _verifier_explain() -> str:
+    v = VERIFIER_QUESTION
+    accuracy, limit = _verifier()
+    return (f"Accuracy rises from {v['accuracy']} at N = 1 to {accuracy:.3f} at N = {v['n']} and plateaus at the "
+            f"verifier's precision {limit:.3f}: more samples cannot beat the verifier's mistakes.")
+
+
+def _coverage_variant(target: str) -> tuple[float, float]:
+    """Look-alike fits of example_coverage(): 'log10' mixes bases, 'failure' fits log(1 − c) as a power law."""
+    k, cov = example_coverage()
+    if target == "log10":
+        b, intercept = np.polyfit(np.log10(k), np.log10(-np.log(cov)), 1)
+        return -math.exp(intercept), b
+    b, intercept = np.polyfit(np.log(k), np.log(1 - cov), 1)
+    return -math.exp(intercept), b
+
+
+def _tie_case(win: float) -> float:
+    """Majority of 3 at p = 0.5 with two equally likely wrong answers, a three-way tie won with probability win."""
+    return 0.5 + 3 * 0.5 * 0.25 * 0.5 * win
 
 
 def _limit_letter() -> str:
@@ -114,6 +148,21 @@ register(
                  "The ratio compares one 8B sample with one 70B sample; the strategy draws k samples."),
             Hint(lambda: (float(samples_to_match() - 1), (samples_to_match() - 1) * SMALL_PARAMS / LARGE_PARAMS),
                  "k must be a whole number of samples whose coverage reaches at least 0.6; round up, not down."),
+            Hint(lambda: (float(samples_to_match()), LARGE_PARAMS / (samples_to_match() * SMALL_PARAMS)),
+                 "That ratio is upside down: divide the FLOP of the k 8B samples by that of one 70B sample."),
+        ),
+        lookalikes=(
+            LookAlike(lambda: (math.log(1 - LARGE_ACCURACY) / math.log(1 - SMALL_ACCURACY),
+                               math.log(1 - LARGE_ACCURACY) / math.log(1 - SMALL_ACCURACY) * SMALL_PARAMS / LARGE_PARAMS),
+                      "k not rounded up to a whole number"),
+        ),
+        ladder=(
+            "Two parts: how many 20% samples it takes to reach 60% success when any correct sample counts, then what "
+            "k samples of the 8B model cost against one sample of the 70B model.",
+            "k samples succeed with probability 1 − (1 − 0.2)^k: find the smallest whole k reaching 0.6. A sample "
+            "costs 2·N·T FLOP (sl.sampling_flops), so the ratio is k·N_8B / N_70B.",
+            "k = next(k for k in range(1, 100) if sl.coverage(q.SMALL_ACCURACY, k) >= q.LARGE_ACCURACY); "
+            "(k, sl.sampling_flops(8e9, 1000, k) / sl.sampling_flops(70e9, 1000, 1))",
         ),
         hint="Find the smallest whole k with 1 − 0.8^k >= 0.6, then compare 2·N·T·k with 2·N_large·T.",
         explain="Per question, k small samples cost less than one large sample here, but this cost recurs on every "
@@ -127,6 +176,19 @@ register(
                           "frequency c/n as the true pass@1. Use 1 − C(n−c, k)/C(n, k)."),
             Hint(_failure, "C(n−c, k)/C(n, k) is the probability that k samples are all wrong; pass@k is 1 minus it."),
             Hint(lambda n, c, k: c / n, "c/n is pass@1; pass@k asks whether any of k samples is correct."),
+        ),
+        lookalikes=(
+            LookAlike(lambda n, c, k: 1.0 if n - c < k else 1.0 - float(np.prod(1.0 - k / np.arange(n - c, n))),
+                      "the product over i = n−c, ..., n−1 (off by one)"),
+            LookAlike(lambda n, c, k: 1.0 if n - c < k else 1.0 - float(np.prod(1.0 - k / np.arange(n - c + 1, n + 1))),
+                      "Chen et al.'s numpy code without the ValueError for k > n"),
+        ),
+        ladder=(
+            "pass@k is the chance that at least one of k samples, drawn without replacement from your n, is correct.",
+            "1 − C(n−c, k)/C(n, k), exactly 1 when n − c < k; write it as a product to avoid huge binomials, and "
+            "raise ValueError when k > n (no unbiased estimate exists).",
+            "if k > n: raise ValueError(...); if n - c < k: return 1.0; "
+            "return 1.0 - np.prod(1.0 - k / np.arange(n - c + 1, n + 1))",
         ),
         hint="Compute 1 − ∏_{i=n−c+1}^{n} (1 − k/i) (exactly 1 when n − c < k). Binomials such as C(5000, 1000) "
              "overflow floats (inf/inf = nan): use the product, or Python's exact integers (math.comb). "
@@ -148,19 +210,40 @@ register(
                  "You pooled the problems into one pass@1 first; pass@k is not linear in pass@1, so estimate "
                  "pass@5 per problem, then average."),
         ),
+        lookalikes=(
+            LookAlike(lambda: mean_pass_at_k(*example_counts(), 4), "pass@4"),
+            LookAlike(lambda: mean_pass_at_k(*example_counts(), 10), "pass@10"),
+            LookAlike(lambda: float(np.median([pass_at_k(example_counts()[0], int(c), 5) for c in example_counts()[1]])),
+                      "the median over problems"),
+        ),
+        ladder=(
+            "Estimate pass@5 for each problem from its own n and c, then average over the problems.",
+            "Per problem use the unbiased estimator 1 − C(n−c, 5)/C(n, 5) (sl.pass_at_k), then take the mean.",
+            "n, c = q.example_counts(); sl.mean_pass_at_k(n, c, 5)",
+        ),
         hint="Apply the unbiased estimator to each problem's c and average (sl.mean_pass_at_k does both).",
     ),
     Question(
         "inf-coverage-fit", "number", _coverage_fit, rtol=0.01,
-        prompt="Fit log c = a·k^b to example_coverage(); give (a, b).",
+        prompt=("Fit log c = a·k^b (Brown et al.'s coverage law; these a, b are its own constants) to "
+                "example_coverage(), whose problems have pass@1 drawn from Beta(0.3, 3); give (a, b)."),
         hints=(
             Hint(lambda: (-_coverage_fit()[0], _coverage_fit()[1]), "a must be negative: log c < 0 because c < 1."),
             Hint(lambda: (math.log(-_coverage_fit()[0]), _coverage_fit()[1]),
                  "That first number is the intercept log|a| of the line; a = −exp(intercept)."),
             Hint(lambda: (_coverage_fit()[1], _coverage_fit()[0]), "You swapped them: the answer is (a, b)."),
+            Hint(lambda: (_coverage_fit()[0], -COVERAGE_BETA[0]),
+                 "−0.3 is −alpha of the Beta distribution, the large-k slope of 1 − c; the question asks for the fit."),
+            Hint(lambda: _coverage_variant("log10"), "You mixed bases: with log10 throughout, a = −10^intercept, not "
+                                                     "−exp(intercept). Use natural logs for both."),
         ),
-        hint="Take logs twice: log(−log c) = log(−a) + b·log k is a straight line in log k. "
-             "np.polyfit(np.log(k), np.log(-np.log(c)), 1) gives [b, log(−a)].",
+        lookalikes=(LookAlike(lambda: _coverage_variant("failure"), "a power law fitted to 1 − c instead of −log c"),),
+        ladder=(
+            "log c = a·k^b turns into a straight line after a second logarithm: −log c = |a|·k^b is a power law in k.",
+            "Fit a line to log(−log c) against log k: its slope is b, its intercept log(−a), so a = −exp(intercept).",
+            "b, intercept = np.polyfit(np.log(k), np.log(-np.log(cov)), 1); (-np.exp(intercept), b)",
+        ),
+        hint="Take logs twice: log(−log c) = log(−a) + b·log k is a straight line in log k.",
         explain="Compare b with −alpha of the Beta(alpha, beta) that generated the data: 1 − c falls as k^−alpha only "
                 "at large k (Schaeffer et al. 2025), so a fit over a finite range of k is steeper.",
     ),
@@ -173,6 +256,16 @@ register(
             Hint(0.6875, "A three-way tie is won only 1 time in 3, not always."),
             Hint(0.875, "1 − 0.5^3 is pass@3 (any correct sample); majority voting needs the most votes."),
             Hint(0.5 + 0.375 / 3, "The three-way tie needs the two wrong samples to differ: probability 1/2."),
+            Hint(lambda: _tie_case(0.5), "A three-way tie has three answers at the top: the tie-break picks the "
+                                         "correct one 1 time in 3, not 1 in 2."),
+        ),
+        lookalikes=(LookAlike(lambda: majority_vote_accuracy(3, 0.5, (1.0,)), "one wrong answer instead of two"),),
+        ladder=(
+            "List how three votes can fall: two or three correct wins outright; one correct and two different wrong "
+            "answers is a three-way tie.",
+            "P(2 or 3 correct) + P(exactly 1 correct) × P(the two wrong answers differ) × P(the tie-break picks the "
+            "correct one).",
+            "p = 0.5; p**3 + 3 * p**2 * (1 - p) + 3 * p * (1 - p)**2 * 0.5 / 3",
         ),
         hint="Add P(2 or 3 correct) and P(1 correct, two different wrong answers) × 1/3.",
         explain="0.5 + 3·0.5·0.25·(1/2)·(1/3) = 0.5625: the tie rule is part of the definition.",
@@ -191,19 +284,42 @@ register(
             Hint("c", "Voting does change accuracy: it goes to 1 or 0 depending on which answer is modal."),
             Hint("d", "1 − 0.7^k is pass@k, which needs an oracle to pick the correct sample."),
         ),
+        ladder=(
+            "As k grows, each answer's share of the votes settles at its probability per sample.",
+            "Compare p = 0.3 with the commonest wrong answer's probability: 0.7 × its share of the wrong samples in "
+            "sl.EXAMPLE_WRONG_ANSWERS.",
+            "sl.majority_vote_accuracy(k, 0.3, sl.EXAMPLE_WRONG_ANSWERS) for k = 11, 101, 1001, or "
+            "sl.majority_vote_limit(0.3, sl.EXAMPLE_WRONG_ANSWERS)",
+        ),
         explain="The commonest wrong answer gets 0.7 × 0.5 = 0.35 of samples > 0.3, so by the law of large numbers "
                 "it wins the vote: accuracy → 0.",
     ),
     Question(
         "inf-verifier", "number", _verifier, rtol=0.005,
-        prompt="Best-of-16 accuracy and its N → ∞ limit: p = 0.3, verifier TPR 0.8, FPR 0.2.",
+        prompt=("Best-of-N accuracy at N = 4 and its N → ∞ limit: p = 0.3, verifier TPR 0.8, FPR 0.2 "
+                "(VERIFIER_QUESTION's keys: accuracy, n, true_positive_rate, false_positive_rate)."),
         hints=(
-            Hint(lambda: (coverage(0.3, 16), 1.0), "That is an oracle verifier (pass@16); this one makes mistakes."),
+            Hint(lambda: (coverage(VERIFIER_QUESTION["accuracy"], VERIFIER_QUESTION["n"]), 1.0),
+                 "That is an oracle verifier (pass@N); this one makes mistakes."),
             Hint(lambda: (0.3, 0.3), "A verifier that accepts correct samples more often than wrong ones does help."),
             Hint(lambda: (_verifier()[0], 0.8), "The limit is the verifier's precision p·TPR/(p·TPR + (1−p)·FPR), not its TPR."),
+            Hint(lambda: (_verifier()[1], _verifier()[1]), "That is the plateau twice: at N = 4 the accuracy is still "
+                                                           "below it."),
+            Hint(_verifier_no_fallback, "You left out the fallback: when no sample is accepted, best-of-N returns a "
+                                        "random sample, which is right with probability p·(1 − TPR)/(1 − a − b)."),
+            Hint(lambda: _verifier(16), "That is best-of-16; the question asks for N = 4 (VERIFIER_QUESTION['n'])."),
+        ),
+        lookalikes=(LookAlike(lambda: _verifier(VERIFIER_QUESTION["n"] + 1), "best-of-(N + 1)"),),
+        ladder=(
+            "Best-of-N returns an accepted sample if any is accepted, else a random one. More samples make 'none "
+            "accepted' rarer, but an accepted sample is right only as often as the verifier's precision.",
+            "With a = p·TPR, b = (1−p)·FPR: accuracy = [1 − (1−a−b)^N]·a/(a+b) + (1−a−b)^(N−1)·p·(1−TPR); the "
+            "limit is the precision a/(a+b).",
+            "v = q.VERIFIER_QUESTION; (sl.best_of_n_accuracy(v['n'], v['accuracy'], v['true_positive_rate'], "
+            "v['false_positive_rate']), sl.best_of_n_limit(v['accuracy'], v['true_positive_rate'], "
+            "v['false_positive_rate']))",
         ),
         hint="With a = p·TPR, b = (1−p)·FPR: accuracy = [1 − (1−a−b)^N]·a/(a+b) + (1−a−b)^(N−1)·p·(1−TPR).",
-        explain="Accuracy rises quickly, then plateaus at the precision 0.24/0.38 ≈ 0.63: more samples cannot beat "
-                "the verifier's mistakes.",
+        explain=_verifier_explain,
     ),
 )

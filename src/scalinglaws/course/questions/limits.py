@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from scalinglaws.course.checks import Hint, Question, register
+from scalinglaws.course.checks import Hint, LookAlike, Question, register
 from scalinglaws.compute import format_count, format_flop
 from scalinglaws.data_constrained import R_D_STAR, effective_data, effective_data_ceiling, repetition_value
 from scalinglaws.emergence import emergence_scale, exact_match, expected_token_edit_distance, per_token_accuracy
@@ -42,6 +42,12 @@ register(
             Hint(lambda: 10 ** -TOKEN_LOSS, "The loss is in nats (natural logarithms): use e, not 10."),
             Hint(lambda: 2 ** -TOKEN_LOSS, "The loss is in nats, not bits: use e, not 2."),
         ),
+        lookalikes=(LookAlike(lambda: -math.expm1(-TOKEN_LOSS), "the chance of a wrong token, 1 − exp(−L)"),),
+        ladder=(
+            "Cross-entropy is the negative logarithm of the probability the model gives the right token.",
+            "L = −ln p in nats, so p = exp(−L).",
+            "np.exp(-0.3)",
+        ),
         hint="The cross-entropy is −ln p, so p = exp(−L).",
         explain="A cross-entropy of L nats/token means the right token gets probability exp(−L) (a geometric mean over tokens).",
     ),
@@ -54,6 +60,13 @@ register(
             Hint(lambda: float(expected_token_edit_distance(ANSWER_LOSS, ANSWER_LENGTH)),
                  "That is the expected number of wrong tokens (the edit distance), not the chance that none is wrong."),
             Hint(lambda: float(per_token_accuracy(ANSWER_LOSS)) / ANSWER_LENGTH, "Independent events multiply: p^30, not p/30."),
+        ),
+        lookalikes=(LookAlike(lambda: 1 - float(exact_match(ANSWER_LOSS, ANSWER_LENGTH)),
+                              "the chance of at least one wrong token"),),
+        ladder=(
+            "Every one of the 30 tokens must be right.",
+            "Each token is right with p = exp(−L), independently: p^30 = exp(−30·L).",
+            "np.exp(-30 * 0.05)",
         ),
         hint="All 30 tokens must be right, independently: p^30 with p = exp(−L).",
         explain=(f"p^30 = exp(−30 × 0.05) = {exact_match(ANSWER_LOSS, ANSWER_LENGTH):.3f}: tokens right "
@@ -68,6 +81,14 @@ register(
                  "Exact match is exp(−length · loss): solve with the natural logarithm, ln 2, not log10 2."),
             Hint(lambda: emergence_scale(THRESHOLD_LENGTH, 0.5) * (math.log(2) / 0.5) ** (1 / HOFFMANN_2022.alpha),
                  "exp(−x) = 0.5 means x = ln 2 ≈ 0.693, not 0.5."),
+        ),
+        lookalikes=(LookAlike(lambda: emergence_scale(THRESHOLD_LENGTH // 2, 0.5), "10-token answers"),),
+        ladder=(
+            "Exact match exp(−length · loss) reaches 50% when length · loss = ln 2: find the N whose answer-token "
+            "loss gives that.",
+            "The toy model's answer-token loss is A·N^(−α) (sl.HOFFMANN_2022's A and α): solve 20·A·N^(−α) = ln 2 "
+            "for N.",
+            "law = sl.HOFFMANN_2022; (20 * law.A / np.log(2)) ** (1 / law.alpha)",
         ),
         hint="Solve length · A · N^(−α) = ln 2 for N, with A and α from sl.HOFFMANN_2022.",
         explain=(f"N = (20 · A / ln 2)^(1/α): the answer-token loss must be 20× lower than for one token, which takes "
@@ -84,6 +105,12 @@ register(
                  "You left out the first term U_D: the unique data itself counts in full."),
             Hint(lambda: float(effective_data_ceiling(UNIQUE_TOKENS)), "That is the ceiling for infinitely many epochs."),
         ),
+        lookalikes=(LookAlike(lambda: float(effective_data(UNIQUE_TOKENS, EPOCHS - 1)), "3 epochs instead of 4"),),
+        ladder=(
+            "Repeated tokens are worth less than fresh ones, and each further repetition is worth less again.",
+            "D' = U_D + U_D·R_D*·(1 − exp(−R_D/R_D*)) with R_D = epochs − 1 repetitions and R_D* = sl.R_D_STAR.",
+            "sl.effective_data(100e9, 4)",
+        ),
         hint="D' = U_D + U_D · R_D* · (1 − exp(−R_D/R_D*)) with R_D = epochs − 1 and R_D* = sl.R_D_STAR.",
         explain=(f"≈{format_count(effective_data(UNIQUE_TOKENS, EPOCHS))} tokens: {EPOCHS} epochs are worth "
                  f"{repetition_value(EPOCHS):.0%} of as many fresh tokens."),
@@ -97,6 +124,12 @@ register(
             Hint(lambda u, e: u * e, "That treats repeated tokens as fresh: their value decays with each repetition."),
             Hint(lambda u, e: u * R_D_STAR * -np.expm1(-(e - 1) / R_D_STAR), "Add the unique data itself, U_D."),
         ),
+        lookalikes=(LookAlike(lambda u, e: effective_data(u, e + 1), "one epoch too many"),),
+        ladder=(
+            "The unique data counts in full; each repetition adds less than the one before, up to a ceiling.",
+            "D' = U_D + U_D·R_D*·(1 − exp(−R_D/R_D*)) with R_D = epochs − 1 and R_D* = sl.R_D_STAR.",
+            "return unique + unique * sl.R_D_STAR * -np.expm1(-(epochs - 1) / sl.R_D_STAR)",
+        ),
         hint="D' = U_D + U_D · R_D* · (1 − exp(−(epochs − 1)/R_D*)); use numpy so arrays work.",
     ),
     Question(
@@ -107,6 +140,12 @@ register(
                  "That counts all 47B parameters; a token passes only through the 13B active ones."),
             Hint(lambda: 6 * MIXTRAL_8X7B.active * GENERATED_TOKENS, "6N is the training cost per token; generating is a forward pass, 2N."),
             Hint(lambda: 6 * MIXTRAL_8X7B.total * GENERATED_TOKENS, "Use the active parameters and the forward-pass cost 2N per token."),
+        ),
+        lookalikes=(LookAlike(lambda: float(MIXTRAL_8X7B.inference_flops(1)), "one token instead of 1,000"),),
+        ladder=(
+            "A token passes only through the experts the router picks: count the parameters it actually uses.",
+            "A forward pass costs 2 FLOP per active parameter per generated token: 2 · N_active · 1,000.",
+            "sl.MIXTRAL_8X7B.inference_flops(1000)",
         ),
         hint="2 FLOP per active parameter per generated token.",
         explain=(f"2 × {format_count(MIXTRAL_8X7B.active)} × {GENERATED_TOKENS:,} = "
@@ -127,6 +166,11 @@ register(
             Hint("b", "A right-or-wrong grade is discontinuous: it hides how close a wrong answer was."),
             Hint("d", "Pass/fail is all-or-nothing, like exact match."),
         ),
+        ladder=(
+            "Look for a metric that gives partial credit, so that each better token shows.",
+            "All-or-nothing metrics stay near 0 until every token is right; a per-token count falls as p rises.",
+            "Compare sl.exact_match(L, 20) with sl.expected_token_edit_distance(L, 20) for L from 1 to 0.01.",
+        ),
         hint="Look for a metric that gives partial credit per token.",
         explain="Edit distance counts wrong tokens, length · (1 − p): it falls smoothly, like the loss.",
     ),
@@ -144,6 +188,13 @@ register(
                       "so the absolute drops shrink. Only a departure from the law's prediction is evidence it broke."),
             Hint("c", "Shrinking steps are not a stop: the law predicts smaller but continuing gains."),
             Hint("d", "Benchmarks are other measurements (nonlinear in loss, and they saturate); loss alone cannot say."),
+        ),
+        ladder=(
+            "Ask what the power law itself predicts for the size of successive drops.",
+            "Each 10× removes the same fraction of the reducible loss, so the absolute drops shrink: compare "
+            "measurements with the law's line, not with the previous drop.",
+            "law = sl.HOFFMANN_2022; [law.loss_at_compute(c) for c in (1e22, 1e23, 1e24, 1e25)] and their "
+            "differences.",
         ),
         hint="What does the law itself predict for the size of successive drops?",
         explain="Shrinking absolute gains are built into a power law; a plateau claim needs measurements below the law's line.",

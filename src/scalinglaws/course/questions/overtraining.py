@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scalinglaws.course.checks import Hint, Question, register
+from scalinglaws.course.checks import Hint, LookAlike, Question, register
 from scalinglaws.compute import FLOP_PER_PARAM_TOKEN_INFER, FLOP_PER_PARAM_TOKEN_TRAIN
 from scalinglaws.laws import BESIROGLU_2024, HOFFMANN_2022, HOFFMANN_2022_UNROUNDED, ChinchillaLaw
 from scalinglaws.lifetime import chinchilla_optimal_for_loss, lifetime_flops, lifetime_optimal
@@ -66,6 +66,11 @@ def _lifetime_cases() -> list[tuple]:
     return [(8e9, 15e12, 0.0), (8e9, 15e12, 1e12), (70e9, 1.4e12, 5e14), (np.array([7e9, 70e9]), 2e12, 1e13)]
 
 
+def _gap_to(other: str, law: ChinchillaLaw = BESIROGLU_2024) -> float:
+    """L(Llama 3 8B) − L(other) under ``law`` (a look-alike when other is not the Chinchilla-shaped 70B)."""
+    return float(law.loss(*_llama("Llama 3 8B")) - law.loss(*_llama(other)))
+
+
 register(
     Question(
         "over-tokens-per-param", "number", _tpp, rtol=0.01,
@@ -77,6 +82,16 @@ register(
             Hint(lambda: _tpp()[::-1], "You swapped them: the smaller model saw the same tokens, so it has more per parameter."),
             Hint(lambda: (1 / _tpp()[0], 1 / _tpp()[1]), "That is parameters per token: divide D by N, not N by D."),
         ),
+        lookalikes=(
+            LookAlike(lambda: (model("Llama 3 405B").tokens / model("Llama 3 8B").params,
+                               model("Llama 3 405B").tokens / model("Llama 3 70B").params),
+                      "the 405B's 15.6T tokens for both models"),
+        ),
+        ladder=(
+            "Tokens per parameter is a model's training tokens divided by its parameter count, model by model.",
+            "D / N for each model, with its own N and its ≈15T training tokens (the model table holds both).",
+            "(sl.model('Llama 3 8B').tokens_per_param, sl.model('Llama 3 70B').tokens_per_param)",
+        ),
         hint="Tokens per parameter is D / N; both models were trained on ≈15T tokens (the paper says 'over 15T').",
         explain="8B: 15T / 8B = 1,875; 70B: 15T / 70B ≈ 214. The 405B, on 15.6T, is at ≈38.5.",
     ),
@@ -87,6 +102,12 @@ register(
             Hint(8.0, "The source text rounds this to '8×'; at 2·N FLOP per token the ratio is exactly 70/8."),
             Hint(lambda: 1 / _infer_ratio(), "That is the 8B's cost relative to the 70B's; the question asks the reverse."),
             Hint(lambda: 3 * _infer_ratio(), "Both models pay the same 2 FLOP per parameter per token; the 6 of training cancels too."),
+        ),
+        lookalikes=(LookAlike(lambda: _infer_ratio() - 1, "the extra FLOP as a multiple of the 8B's, (N_70B − N_8B)/N_8B"),),
+        ladder=(
+            "Per generated token, a dense model spends FLOP in proportion to its parameter count.",
+            "Each model spends 2·N FLOP per token, so the ratio is N_70B / N_8B.",
+            "sl.model('Llama 3 70B').params / sl.model('Llama 3 8B').params",
         ),
         hint="Inference costs 2·N FLOP per token, so the ratio of two models is the ratio of their N.",
         explain="70/8 = 8.75× per token. Whether the 8B gives the same quality is a separate question (over-quality-gap).",
@@ -101,6 +122,13 @@ register(
             Hint(lambda: _breakeven() * 2 * (70e9 - 8e9), "That is the extra training FLOP of the 8B; divide it by the "
                                                           "FLOP the 8B saves per served token, 2·(N_70B − N_8B)."),
         ),
+        lookalikes=(LookAlike(lambda: _breakeven(serve=FLOP_PER_PARAM_TOKEN_TRAIN), "serving at 6·N per token"),),
+        ladder=(
+            "The 8B costs more to train and less to serve: find the number of served tokens at which the two "
+            "lifetime totals are equal.",
+            "Set 6·N_s·D_s + 2·N_s·T = 6·N_l·D_l + 2·N_l·T and solve for T.",
+            "6 * (8e9 * 15e12 - 70e9 * 1.4e12) / (2 * (70e9 - 8e9))",
+        ),
         hint="Set 6·N_s·D_s + 2·N_s·T = 6·N_l·D_l + 2·N_l·T and solve for T.",
         explain="About 1.1T served tokens; beyond that, every token served by the smaller model is 8.75× cheaper. "
                 "That is the lifetime argument for over-training, provided the two models are equally good (Q5).",
@@ -113,6 +141,12 @@ register(
                                                        "the two are nearly equal; use sl.BESIROGLU_2024."),
             Hint(lambda: _quality_gap(HOFFMANN_2022_UNROUNDED), "That is the gap under Hoffmann's unrounded fit; use sl.BESIROGLU_2024."),
             Hint(lambda: -_quality_gap(BESIROGLU_2024), "Check the order: 8B's loss minus the 70B's."),
+        ),
+        lookalikes=(LookAlike(lambda: _gap_to("Llama 3 70B"), "compared with Llama 3 70B on 15T instead of Chinchilla"),),
+        ladder=(
+            "Evaluate one law at both models and subtract.",
+            "law.loss(N, D) with law = sl.BESIROGLU_2024: (8B, 15T) minus (70B, 1.4T).",
+            "law = sl.BESIROGLU_2024; law.loss(8e9, 15e12) - law.loss(70e9, 1.4e12)",
         ),
         hint="Evaluate law.loss(N, D) for both models with law = sl.BESIROGLU_2024 and subtract.",
         explain="≈0.05 nats/token worse: under the corrected fit the 8B does not reach the 70B Chinchilla model's "
@@ -130,6 +164,14 @@ register(
             Hint(lambda: _overtraining(BESIROGLU_2024), "That is the Epoch refit's answer; use sl.HOFFMANN_2022_UNROUNDED."),
             Hint(lambda: _overtraining(HOFFMANN_2022), "That is the rounded fit's answer; use sl.HOFFMANN_2022_UNROUNDED."),
         ),
+        lookalikes=(LookAlike(lambda: 1 / _overtraining(HOFFMANN_2022_UNROUNDED), "the inverse ratio"),),
+        ladder=(
+            "Compare the 8B's tokens per parameter with that of the compute-optimal model reaching the same loss.",
+            "Take L = law.loss(8B, 15T); sl.chinchilla_optimal_for_loss(law, L) is the compute-optimal model of that "
+            "loss; divide the two tokens-per-parameter ratios.",
+            "law = sl.HOFFMANN_2022_UNROUNDED; (15e12 / 8e9) / "
+            "sl.chinchilla_optimal_for_loss(law, law.loss(8e9, 15e12)).tokens_per_param",
+        ),
         hint="sl.chinchilla_optimal_for_loss(law, law.loss(N, D)).tokens_per_param is the ratio to compare with.",
         explain="≈34× past this fit's optimum at equal loss (≈56 tokens/param): large, but much less than the "
                 "≈94× you get against the 20 tokens/param rule of thumb. The factor depends on the fit.",
@@ -142,6 +184,17 @@ register(
             Hint(lambda: _equal_loss_params(HOFFMANN_2022), "That is the rounded Hoffmann fit's answer; use sl.BESIROGLU_2024."),
             Hint(lambda: _equal_loss_params(HOFFMANN_2022_UNROUNDED), "That is the unrounded Hoffmann fit's answer; use sl.BESIROGLU_2024."),
         ),
+        lookalikes=(
+            LookAlike(lambda: model("Llama 3 70B").params, "Llama 3 70B's own size (the 15T tokens kept)"),
+            LookAlike(lambda: chinchilla_optimal_for_loss(BESIROGLU_2024, BESIROGLU_2024.loss(*_llama("Llama 3 70B"))).N,
+                      "the compute-optimal model of that loss (its D is not 3T)"),
+        ),
+        ladder=(
+            "Fix the data at 3T tokens and find the model size whose loss equals Llama 3 70B's on 15T.",
+            "Solve E + A/N^α + B/(3e12)^β = L(70B, 15T) for N under sl.BESIROGLU_2024.",
+            "law = sl.BESIROGLU_2024; room = law.loss(70e9, 15e12) - law.E - law.B * 3e12 ** -law.beta; "
+            "(law.A / room) ** (1 / law.alpha)",
+        ),
         hint="Solve E + A/N^α + B/(3e12)^β = L(70B, 15T) for N: N = (A / (L − E − B·(3e12)^−β))^(1/α).",
         explain="≈204B under the Epoch refit, close to the source text's '200B on 3T'; Hoffmann's fits need 520–850B.",
     ),
@@ -153,6 +206,12 @@ register(
             Hint(lambda n, d, t: 2 * n * d + 2 * n * t, "Training costs 6·N FLOP per token (forward 2N + backward 4N)."),
             Hint(lambda n, d, t: 6 * n * d + 0 * t, "Add the serving FLOP: 2·N per served token."),
         ),
+        lookalikes=(LookAlike(lambda n, d, t: 6 * n * d + 2 * t, "2 FLOP per served token, without N"),),
+        ladder=(
+            "Lifetime compute is the training bill plus the serving bill.",
+            "Training costs 6·N FLOP per training token; serving costs 2·N FLOP per served token.",
+            "return 6 * N * D + 2 * N * served",
+        ),
         hint="Training 6·N·D plus serving 2·N per served token.",
         explain="The same formula as sl.lifetime_flops (which also counts prompt tokens at 2·N each).",
     ),
@@ -163,6 +222,16 @@ register(
         hints=(
             Hint(lambda: _grid_answer(demand=0.0), "That is the Chinchilla-optimal model of loss 2.0: you left out the serving FLOP."),
             Hint(lambda: _grid_answer(serve_rate=6.0), "Serving costs 2·N per token, not 6·N."),
+        ),
+        lookalikes=(LookAlike(lambda: _grid_answer(demand=GRID_DEMAND / 10), "1e12 served tokens instead of 1e13"),),
+        ladder=(
+            "Walk along the (N, D) pairs that reach loss 2.0 and pick the one with the smallest training-plus-"
+            "serving FLOP.",
+            "For N from just above the smallest model that can reach 2.0, D = sl.iso_loss_tokens(law, N, 2.0) and "
+            "cost = 6·N·D + 2·N·1e13; take the N at the minimum.",
+            "law = sl.HOFFMANN_2022_UNROUNDED; N = np.geomspace(1.001 * sl.min_params_for_loss(law, 2.0), 1e13, "
+            "100_000); "
+            "D = sl.iso_loss_tokens(law, N, 2.0); N[np.argmin(6 * N * D + 2 * N * 1e13)]",
         ),
         hint="N = np.geomspace(1.001 * sl.min_params_for_loss(law, 2.0), 1e13, 100_000); "
              "D = sl.iso_loss_tokens(law, N, 2.0); take N at the minimum of 6·N·D + 2·N·1e13.",

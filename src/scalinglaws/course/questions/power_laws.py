@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scalinglaws.course.checks import Hint, Question, register
+from scalinglaws.course.checks import Hint, LookAlike, Question, register
 from scalinglaws.laws import HOFFMANN_2022, KAPLAN_2020
 from scalinglaws.powerlaw import PowerLaw, fit_power_law, noisy_samples
 
@@ -52,6 +52,12 @@ register(
             Hint(lambda: EXAMPLE_LAW.coef, "5 is the prefactor: it shifts the line up or down (intercept log 5), it does not tilt it."),
             Hint(lambda: np.log(EXAMPLE_LAW.coef), "log 5 is the intercept, not the slope."),
         ),
+        lookalikes=(LookAlike(lambda: EXAMPLE_LAW.coef * EXAMPLE_LAW.exponent, "coef × exponent"),),
+        ladder=(
+            "On log-log axes a power law is a straight line.",
+            "log y = log 5 + (−0.3)·log x: the slope is the coefficient of log x.",
+            "x = np.array([1.0, 10.0]); np.diff(np.log(5 * x ** -0.3)) / np.diff(np.log(x))",
+        ),
         hint="Take logs: log y = log 5 + (−0.3) · log x is a straight line in log x.",
         explain="log y = log 5 − 0.3 log x: a line with slope −0.3, whatever the base of the logarithm.",
     ),
@@ -64,15 +70,30 @@ register(
             Hint(lambda: 1 - KAPLAN_2020.alpha_N, "1 − α is only a first-order guess; compute 10^(−α) exactly."),
             Hint(lambda: 10 ** KAPLAN_2020.alpha_N, "Mind the sign of the exponent: L ∝ N^(−α), so the factor is 10^(−α) < 1."),
         ),
+        lookalikes=(
+            LookAlike(lambda: 10 ** -KAPLAN_2020.alpha_D, "α_D (data) instead of α_N"),
+            LookAlike(lambda: 2 ** -KAPLAN_2020.alpha_N, "doubling N instead of 10×"),
+        ),
+        ladder=(
+            "A power law multiplies y by the same factor for every 10× step in N.",
+            "L(10N)/L(N) = 10^(−α) with α = 0.076: N_c cancels.",
+            "sl.KAPLAN_2020.loss_params(1e10) / sl.KAPLAN_2020.loss_params(1e9)",
+        ),
         hint="A power law multiplies y by the same factor, 10^(−α), for every 10× step in N.",
         explain="10^(−0.076) ≈ 0.84: each 10× in parameters removes about 16% of the loss, at any N.",
     ),
     Question(
-        "pl-fit", "number", lambda: fit_power_law(*example_data()).exponent, rtol=0.01,
+        "pl-fit", "number", lambda: fit_power_law(*example_data()).exponent, rtol=0.002,
         prompt="Fit a power law to example_data() by least squares in log space; give the exponent.",
         hints=(
             Hint(lambda: -fit_power_law(*example_data()).exponent, "Check the sign: y falls as x grows."),
             Hint(lambda: float(np.polyfit(*example_data(), 1)[0]), "That is the slope on linear axes; fit log y against log x."),
+        ),
+        lookalikes=(LookAlike(lambda: DATA_LAW.exponent, "the generating law's exponent"),),
+        ladder=(
+            "A power law is a straight line in log-log space: fit a line there.",
+            "Fit log y = log c + k·log x by least squares; the exponent is the slope k.",
+            "x, y = example_data(); np.polyfit(np.log(x), np.log(y), 1)[0]",
         ),
         hint="Fit a straight line to (log x, log y), e.g. with np.polyfit(np.log(x), np.log(y), 1), or use scalinglaws.fit_power_law.",
         explain=(f"The data were drawn from y = {DATA_LAW.coef:g} · x^{DATA_LAW.exponent:g} with {DATA_NOISE:.0%} "
@@ -86,6 +107,15 @@ register(
             Hint(lambda x, y: (np.log(_fit_reference(x, y)[0]), _fit_reference(x, y)[1]),
                  "Your coef is the intercept log(coef): exponentiate it."),
         ),
+        lookalikes=(
+            LookAlike(lambda x, y: (np.exp(np.polyfit(np.log10(x), np.log10(y), 1)[1]), _fit_reference(x, y)[1]),
+                      "a base-10 intercept exponentiated with e"),
+        ),
+        ladder=(
+            "Fit a straight line to the data in log-log space.",
+            "np.polyfit(np.log(x), np.log(y), 1) returns [slope, intercept]: exponent = slope, coef = exp(intercept).",
+            "slope, intercept = np.polyfit(np.log(x), np.log(y), 1); return np.exp(intercept), slope",
+        ),
         hint="np.polyfit(np.log(x), np.log(y), 1) returns [slope, intercept]; coef = exp(intercept).",
     ),
     Question(
@@ -94,6 +124,16 @@ register(
         hints=(
             Hint(lambda: -HOFFMANN_2022.alpha, "−α is the slope of the reducible part alone; the floor E flattens the curve, so the slope is smaller in size."),
             Hint(lambda: -float(chinchilla_n_term().slope(1e10)), "Check the sign: the loss falls as N grows."),
+        ),
+        lookalikes=(
+            LookAlike(lambda: float(chinchilla_n_term().slope(1e9)), "the slope at N = 1e9"),
+            LookAlike(lambda: -HOFFMANN_2022.alpha * HOFFMANN_2022.E / float(chinchilla_n_term()(1e10)),
+                      "−α·E/L instead of −α·(L − E)/L"),
+        ),
+        ladder=(
+            "With a floor, only the part of the loss above E responds to N, so the line flattens.",
+            "d log L / d log N = −α·(L − E)/L, evaluated at N = 1e10 with Chinchilla's E, A and α.",
+            "law = sl.HOFFMANN_2022; L = law.E + law.A * 1e10 ** -law.alpha; -law.alpha * (L - law.E) / L",
         ),
         hint="d log L / d log N = −α · (L − E) / L.",
         explain="With the floor, only (L − E)/L of the loss still responds to N, so the line bends towards flat.",
