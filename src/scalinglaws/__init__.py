@@ -65,6 +65,7 @@ from .sampling import (
     compute_matched_samples,
     coverage,
     fit_coverage_law,
+    lifetime_matched_samples,
     majority_vote_accuracy,
     majority_vote_limit,
     mean_pass_at_k,
