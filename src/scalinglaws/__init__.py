@@ -114,3 +114,13 @@ from .lifetime import (
     lifetime_optimal,
     min_params_for_loss,
 )
+
+# Chapters 5 and 6 meet: the train-to-test optimum (N, D, k) under one budget (Roberts et al. 2026, loss-based).
+from .train_to_test import (
+    EXAMPLE_SAMPLES_TERM,
+    HOLDS,
+    SamplesTerm,
+    TrainToTestPlan,
+    task_loss,
+    train_to_test_optimal,
+)
