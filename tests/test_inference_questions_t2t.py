@@ -1,4 +1,5 @@
 """The questions appended for issue 15: lifetime-matched samples and the train-to-test optimum."""
+import numpy as np
 import pytest
 
 import scalinglaws as sl
@@ -12,10 +13,15 @@ def test_lifetime_samples_expected_value_by_hand():
 
 
 def test_train_to_test_expected_value_is_the_joint_optimum():
-    plan = sl.train_to_test_optimal(sl.HOFFMANN_2022_UNROUNDED, 1e22, 1e8, 1000)
-    assert qi._t2t_answer() == pytest.approx((plan.tokens_per_param, plan.k))
-    chapter5 = sl.budget_optimal(sl.HOFFMANN_2022_UNROUNDED, 1e22, 1e8 * 1000).optimum
-    assert plan.tokens_per_param > 3 * chapter5.tokens_per_param  # the lesson the question is about
+    # an independent route: a dense scan over N of L(N, C_train/(6N), C_inf/(2N)) (Roberts et al. §3.3)
+    law, term = sl.HOFFMANN_2022_UNROUNDED, sl.EXAMPLE_SAMPLES_TERM
+    c_train, c_inf = 2.56e19, 2e9  # their Table 1 budgets
+    n = np.logspace(6, 9, 300_001)
+    d, k = c_train / (6 * n), c_inf / (2 * n)
+    loss = law.E + law.A * n ** -law.alpha + law.B * d ** -law.beta + term.G * k ** -term.gamma
+    i = np.argmin(loss)
+    assert qi._t2t_answer() == pytest.approx((d[i] / n[i], k[i]), rel=1e-3)
+    assert qi._t2t_answer()[0] > 5 * law.tokens_per_param_at(c_train)  # the lesson the question is about
 
 
 @pytest.mark.parametrize("qid, answer, status, phrase", [
@@ -27,7 +33,7 @@ def test_train_to_test_expected_value_is_the_joint_optimum():
     ("inf-train-to-test-why", "a", "correct", ""),
     ("inf-train-to-test-why", "b", "wrong", "constant"),
     ("inf-train-to-test-why", "c", "wrong", "symmetric"),
-    ("inf-train-to-test-why", "d", "wrong", "budget"),
+    ("inf-train-to-test-why", "d", "wrong", "budgets"),
 ])
 def test_answers_and_hints(qid, answer, status, phrase):
     result = evaluate(qid, answer)
@@ -35,13 +41,15 @@ def test_answers_and_hints(qid, answer, status, phrase):
 
 
 def test_train_to_test_answers_and_hints():
-    law = sl.HOFFMANN_2022_UNROUNDED
-    plan = sl.train_to_test_optimal(law, 1e22, 1e8, 1000)
+    law, budgets = sl.HOFFMANN_2022_UNROUNDED, sl.ROBERTS_2026_BUDGETS
+    args = (law, budgets["training_table1"], budgets["inference_per_token_table1"])
+    plan = sl.train_to_test_optimal(*args)
     assert evaluate("inf-train-to-test", (plan.tokens_per_param, plan.k)).status == "correct"
-    chapter5 = sl.budget_optimal(law, 1e22, 1e8 * 1000).optimum
-    result = evaluate("inf-train-to-test", (chapter5.tokens_per_param, 1))
-    assert result.status == "wrong" and "chapter 5" in result.message
+    chinchilla = law.optimal_allocation(budgets["training_table1"])
+    inference_corrected = (chinchilla.tokens_per_param, budgets["inference_per_token_table1"] / (2 * chinchilla.N))
+    result = evaluate("inf-train-to-test", inference_corrected)
+    assert result.status == "wrong" and "inference-corrected Chinchilla" in result.message
+    result = evaluate("inf-train-to-test", (chinchilla.tokens_per_param, 1))
+    assert result.status == "wrong" and "single-pass" in result.message
     result = evaluate("inf-train-to-test", (plan.k, plan.tokens_per_param))
     assert result.status == "wrong" and "swapped" in result.message
-    result = evaluate("inf-train-to-test", (float(law.tokens_per_param_at(1e22)), plan.k))
-    assert result.status == "wrong" and "whole budget" in result.message

@@ -33,7 +33,7 @@ def test_one_sample_profile_spends_the_rest_of_the_budget_on_training():
 @pytest.mark.parametrize("budget, questions", [(1e22, 1e7), (1e23, 1e8), (1e24, 1e10)])
 def test_best_k_profile_bottoms_out_at_the_solved_optimum(budget, questions):
     _, best = loss_profiles(budget, questions)
-    joint = tt.train_to_test_optimal(LAW, budget, questions)
+    joint = tt.lifetime_train_to_test_optimal(LAW, budget, questions)
     assert np.nanmin(best) == pytest.approx(joint.loss, abs=2e-3)
     assert np.nanmin(best) >= joint.loss - 1e-12
     assert N_GRID[np.nanargmin(best)] == pytest.approx(joint.N, rel=0.15)

@@ -115,12 +115,14 @@ from .lifetime import (
     min_params_for_loss,
 )
 
-# Chapters 5 and 6 meet: the train-to-test optimum (N, D, k) under one budget (Roberts et al. 2026, loss-based).
+# Chapters 5 and 6 meet: the train-to-test optimum (N, D, k) (Roberts et al. 2026, Approach 1, and a lifetime form).
 from .train_to_test import (
     EXAMPLE_SAMPLES_TERM,
     HOLDS,
+    ROBERTS_2026_BUDGETS,
     SamplesTerm,
     TrainToTestPlan,
+    lifetime_train_to_test_optimal,
     task_loss,
     train_to_test_optimal,
 )

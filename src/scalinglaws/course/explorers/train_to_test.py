@@ -1,7 +1,8 @@
-"""Train-to-test explorer: budget, questions served and what is held fixed → the optimum (N, D, k).
+"""Train-to-test explorer: lifetime budget, questions served and what is held fixed → the optimum (N, D, k).
 
-Every plan comes from ``scalinglaws.train_to_test`` (the loss-based train-to-test optimum, with its labelled
-assumptions); ``loss_profiles`` draws the curves the optima sit on. Taught in chapters/06_inference_scaling.ipynb.
+Every plan comes from ``scalinglaws.train_to_test.lifetime_train_to_test_optimal`` (Roberts et al. 2026's
+Approach 1 loss with one lifetime budget, chapter 5's, and the labelled toy constants); ``loss_profiles``
+draws the curves the optima sit on. Taught in chapters/06_inference_scaling.ipynb.
 """
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ import numpy as np
 
 from scalinglaws.compute import FLOP_PER_PARAM_TOKEN_INFER, FLOP_PER_PARAM_TOKEN_TRAIN, format_count, format_flop
 from scalinglaws.laws import HOFFMANN_2022_UNROUNDED, ChinchillaLaw
-from scalinglaws.train_to_test import EXAMPLE_SAMPLES_TERM, HOLDS, SamplesTerm, TrainToTestPlan, train_to_test_optimal
+from scalinglaws.train_to_test import (
+    EXAMPLE_SAMPLES_TERM,
+    HOLDS,
+    SamplesTerm,
+    TrainToTestPlan,
+    lifetime_train_to_test_optimal,
+)
 from scalinglaws.course.widgets import Control, Explorer
 
 __all__ = ["TrainToTestExplorer", "loss_profiles", "plans", "HOLD_LABELS"]
@@ -26,7 +33,7 @@ N_GRID = np.logspace(6, 12, 241)
 
 K_GRID = np.logspace(0, 6, 361)
 """Samples per question searched at each model size when drawing the best-k curve (the optima themselves
-are solved exactly by ``train_to_test_optimal``)."""
+are solved exactly by ``lifetime_train_to_test_optimal``)."""
 
 
 def loss_profiles(budget: float, questions: float, tokens_per_sample: float = 1000.0,
@@ -52,7 +59,7 @@ def plans(budget: float, questions: float, tokens_per_sample: float = 1000.0,
           law: ChinchillaLaw = HOFFMANN_2022_UNROUNDED,
           term: SamplesTerm = EXAMPLE_SAMPLES_TERM) -> dict[str, TrainToTestPlan]:
     """The optimum for each choice of what is held fixed (keys: ``HOLDS``)."""
-    return {hold: train_to_test_optimal(law, budget, questions, tokens_per_sample, term, hold=hold)
+    return {hold: lifetime_train_to_test_optimal(law, budget, questions, tokens_per_sample, term, hold=hold)
             for hold in HOLDS}
 
 

@@ -214,13 +214,15 @@ register(
 # "Where chapters 5 and 6 meet")
 from scalinglaws.laws import HOFFMANN_2022_UNROUNDED  # noqa: E402
 from scalinglaws.sampling import lifetime_matched_samples  # noqa: E402
-from scalinglaws.train_to_test import train_to_test_optimal  # noqa: E402
+from scalinglaws.train_to_test import ROBERTS_2026_BUDGETS, train_to_test_optimal  # noqa: E402
 
 LIFETIME_QUESTION = dict(size_ratio=8, inference_ratio=2.0)
 """Question inf-lifetime-samples: a model 8× larger, and Snell et al.'s R = D_inference / D_pretrain = 2."""
 
-TRAIN_TO_TEST_QUESTION = dict(budget=1e22, questions=1e8, tokens_per_sample=1000.0)
-"""Question inf-train-to-test: one budget in FLOP, questions served, tokens per sample (hypothetical)."""
+TRAIN_TO_TEST_QUESTION = dict(training_budget=ROBERTS_2026_BUDGETS["training_table1"],
+                              inference_budget=ROBERTS_2026_BUDGETS["inference_per_token_table1"])
+"""Question inf-train-to-test: Roberts et al. 2026's Table 1 budgets, C_train = 2.56e19 FLOP and C_inf = 2e9 FLOP
+per token served."""
 
 
 def _lifetime_samples() -> float:
@@ -256,31 +258,27 @@ register(
     ),
     Question(
         "inf-train-to-test", "number", _t2t_answer, rtol=0.01,
-        prompt="Tokens per parameter D/N and samples per question k of the train-to-test optimum for "
-               "TRAIN_TO_TEST_QUESTION (Hoffmann's unrounded law, the example k term).",
+        prompt="Tokens per parameter D/N and samples per question k of the train-to-test optimum (Approach 1) "
+               "for TRAIN_TO_TEST_QUESTION's budgets (Hoffmann's unrounded law, the example k term).",
         hints=(
-            Hint(lambda: (_t2t("one_sample").tokens_per_param, 1.0),
-                 "That is chapter 5's lifetime optimum with one sample per question (hold='one_sample'); here "
-                 "k is chosen too."),
-            Hint(lambda: (float(HOFFMANN_2022_UNROUNDED.tokens_per_param_at(TRAIN_TO_TEST_QUESTION["budget"])),
-                          _t2t().k),
-                 "That D/N is Chinchilla's ratio for the whole budget spent on training; serving k samples of "
-                 "every question comes out of the same budget."),
             Hint(lambda: (_t2t("compute_optimal_training").tokens_per_param, _t2t("compute_optimal_training").k),
-                 "That keeps training on Chinchilla's frontier (hold='compute_optimal_training'); the joint "
-                 "optimum shrinks the model further and trains it longer."),
+                 "That is Chinchilla's model for the training budget, given k = C_inf/(2N) samples (the "
+                 "paper's inference-corrected Chinchilla); choose N with the k term in the loss."),
+            Hint(lambda: (_t2t("one_sample").tokens_per_param, 1.0),
+                 "That is single-pass Chinchilla (k = 1); the inference budget pays for k = C_inf/(2N) samples."),
             Hint(lambda: (_t2t().k, _t2t().tokens_per_param), "You swapped them: the answer is (D/N, k)."),
         ),
-        hint="sl.train_to_test_optimal(sl.HOFFMANN_2022_UNROUNDED, **q.TRAIN_TO_TEST_QUESTION) returns the plan; "
-             "read its tokens_per_param and k.",
-        explain="The optimum trains a smaller model than chapter 5's one-sample plan, on several times its tokens "
-                "per parameter, and spends the serving FLOP this saves on about twenty samples per question.",
+        hint="Minimise E + A/N^α + B/D^β + G/k^γ over N with D = C_train/(6N) and k = C_inf/(2N); "
+             "sl.train_to_test_optimal(sl.HOFFMANN_2022_UNROUNDED, **q.TRAIN_TO_TEST_QUESTION) does it.",
+        explain="The optimum is a smaller model than Chinchilla's for this training budget: the same C_train "
+                "trains it on several times Chinchilla's tokens per parameter, and the same C_inf buys it more "
+                "samples per question.",
     ),
     Question(
         "inf-train-to-test-why", "choice", lambda: "a",
         options={
-            "a": "every sample costs 2·N FLOP per token, so a smaller model buys more samples; training it on "
-                 "more tokens recovers quality at no serving cost",
+            "a": "every sample costs 2·N FLOP per token, so a smaller model affords more samples from the same "
+                 "inference budget, and the same training budget trains it on more tokens",
             "b": "over-trained models have a lower irreducible loss E",
             "c": "6·N·D charges a parameter more than a training token, so tokens are the cheaper way to "
                  "lower the loss",
@@ -291,10 +289,11 @@ register(
             Hint("b", "E is the same constant for every N and D: it cannot make one allocation better."),
             Hint("c", "6·N·D is symmetric in N and D for training; the asymmetry is at serving, where only N "
                       "is paid again on every sample."),
-            Hint("d", "Nothing in L(N, D, k) links the k term to D; the link is through the budget: smaller "
-                      "N makes every sample cheaper."),
+            Hint("d", "Nothing in L(N, D, k) links the k term to D; the link is through the budgets: a "
+                      "smaller N makes every sample cheaper and every training token too."),
         ),
-        explain="Serving costs scale with N and k but not with D. Shrinking N frees FLOP for samples, and the "
-                "quality lost is partly bought back with training tokens, which are paid only once.",
+        explain="With k = C_inf/(2N) and D = C_train/(6N), shrinking N raises both k and D: the loss lost in the "
+                "A/N^α term is bought back in the G/k^γ and B/D^β terms, so the optimum sits at a smaller N and "
+                "a larger D/N than Chinchilla's (Roberts et al. 2026, §3.3).",
     ),
 )
