@@ -66,3 +66,8 @@ def test_winning_range_reports_where_the_challenger_is_ahead():
     x = np.array([0.1, 0.2, 0.3, 0.4])
     assert winning_range(x, np.array([0.0, 0.5, 0.5, 0.0]), np.full(4, 0.2)) == (0.2, 0.3)
     assert winning_range(x, np.zeros(4), np.ones(4)) is None
+
+
+def test_matched_explorer_offers_snells_inference_loads(matched_explorer):
+    ratios = next(c for c in matched_explorer.controls if c.name == "inference_ratio").values
+    assert set(sm.SNELL_2024["inference_ratios"]) <= set(ratios)  # 0.16, 0.79, 22 (Snell et al. §7)

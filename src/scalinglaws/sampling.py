@@ -85,10 +85,12 @@ BROWN_2024_SWE_BENCH_LITE = {"model": "DeepSeek-Coder-V2-Instruct", "one_sample"
 """Brown et al. 2024 (arXiv 2407.21787), headline result: SWE-bench Lite issues solved, 15.9% with one sample and
 56% with 250 samples (coverage), against a 43% single-attempt state of the art."""
 
-SNELL_2024 = {"size_ratio": 14, "efficiency_over_best_of_n": 4}
+SNELL_2024 = {"size_ratio": 14, "efficiency_over_best_of_n": 4, "inference_ratios": (0.16, 0.79, 22)}
 """Snell et al. 2024 (arXiv 2408.03314), abstract: in a FLOPs-matched evaluation, test-time compute lets a
 smaller model "outperform a 14x larger model" on problems where it has "somewhat non-trivial success rates"
-(not on the hardest); compute-optimal allocation is "more than 4x" as efficient as a best-of-N baseline."""
+(not on the hardest); compute-optimal allocation is "more than 4x" as efficient as a best-of-N baseline.
+§7 (Fig. 9) matches total FLOPs, X = 6·N·D_pretrain plus Y = 2·N·D_inference, at three inference loads
+R = D_inference / D_pretrain: 0.16 (R ≪ 1), 0.79 (R ~ 1) and 22 (R ≫ 1)."""
 
 WU_2024_LLEMMA_PARAMS = (7e9, 34e9)
 """Wu et al. 2024 (arXiv 2408.00724), abstract: Llemma-7B with the REBASE tree search "consistently outperforms"
@@ -520,7 +522,8 @@ def lifetime_matched_samples(size_ratio: float, inference_ratio: float) -> int:
     D_inference counts the tokens of one answer per question. The larger model (r·N parameters, one
     sample per question) costs 6·rN·D + 2·rN·R·D; the small one with k samples per question costs
     6·N·D + 2·N·k·R·D. Both bills are ``scalinglaws.lifetime.lifetime_flops`` (chapters/05_overtraining).
-    Setting them equal gives k = r + 3·(r − 1)/R; the result is its floor (at least 1). As R → ∞ (serving
+    Setting them equal gives k = r + 3·(r − 1)/R, Snell et al.'s factor "M + 3(D_pretrain/D_inference)(M − 1)"
+    (§7) by which the small model's inference compute may grow; the result is its floor (at least 1). As R → ∞ (serving
     dwarfs training) k → r, the inference-only match; for R ≪ 1 the small model spends the larger model's
     extra training FLOP on samples. ``inference_ratio`` may be ``math.inf``.
 

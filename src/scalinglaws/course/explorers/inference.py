@@ -11,6 +11,7 @@ from scalinglaws.compute import format_count, format_flop
 from scalinglaws.sampling import (
     EXAMPLE_VERIFIER,
     EXAMPLE_WRONG_ANSWERS,
+    SNELL_2024,
     best_of_n_accuracy,
     best_of_n_limit,
     compute_matched_comparison,
@@ -21,9 +22,12 @@ from scalinglaws.sampling import (
 )
 from scalinglaws.course.widgets import Control, Explorer
 
-__all__ = ["SamplingExplorer", "ComputeMatchedExplorer", "winning_range"]
+__all__ = ["SamplingExplorer", "ComputeMatchedExplorer", "winning_range", "INFERENCE_RATIOS"]
 
 _K_MAX = 128
+
+INFERENCE_RATIOS = sorted({*SNELL_2024["inference_ratios"], 3.0, 100.0})
+"""R values offered by ComputeMatchedExplorer: Snell et al.'s three (§7: 0.16, 0.79, 22) plus 3 and 100."""
 
 
 def _whole(k: float, hi: int) -> int:
@@ -122,10 +126,10 @@ class ComputeMatchedExplorer(Explorer):
     def __init__(self, wrong=EXAMPLE_WRONG_ANSWERS, verifier: tuple[float, float] = EXAMPLE_VERIFIER):
         self.wrong, self.verifier = wrong, verifier
         self.controls = (
-            Control("size_ratio", "larger model's size ratio r", [2, 4, 14, 64], 14, log=True,
-                    fmt=lambda v: f"{v:g}×"),
-            Control("inference_ratio", "R = inference tokens / pretraining tokens", [0.3, 1, 3, 10, 100], 1,
-                    log=True, fmt=lambda v: f"{v:g}"),
+            Control("size_ratio", "larger model's size ratio r", [2, 4, 14, 32], SNELL_2024["size_ratio"],
+                    log=True, fmt=lambda v: f"{v:g}×"),
+            Control("inference_ratio", "R = inference tokens / pretraining tokens", INFERENCE_RATIOS,
+                    SNELL_2024["inference_ratios"][1], log=True, fmt=lambda v: f"{v:g}"),
             Control("odds_exponent", "assumed γ: odds of a correct sample ∝ N^γ", [0.5, 0.75, 1.0], 0.75,
                     fmt=lambda v: f"{v:g}"),
         )
