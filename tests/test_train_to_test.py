@@ -210,3 +210,12 @@ def test_bad_budgets_raise_value_error(argument, value):
 def test_bad_choices_raise_value_error(call):
     with pytest.raises(ValueError):
         call()
+
+
+@settings(max_examples=40, deadline=None)
+@given(g=st.floats(min_value=1e-3, max_value=10.0), gamma=st.floats(min_value=0.05, max_value=2.0),
+       c_train=st.floats(min_value=1e17, max_value=1e25), c_inf=st.floats(min_value=1e9, max_value=1e13))
+def test_any_samples_term_overtrains_relative_to_chinchilla(g, gamma, c_train, c_inf):
+    # αA N^-α = βB D^-β + γG k^-γ > βB D^-β at the optimum, so N is below Chinchilla's N for the same 6ND
+    p = tt.train_to_test_optimal(LAW, c_train, c_inf, tt.SamplesTerm(G=g, gamma=gamma))
+    assert p.overtraining_factor >= 1 - 1e-9

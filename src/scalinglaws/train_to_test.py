@@ -105,7 +105,8 @@ class SamplesTerm:
 EXAMPLE_SAMPLES_TERM = SamplesTerm(G=0.5, gamma=0.5)
 """ILLUSTRATIVE (not fitted by Roberts et al. 2026 or anyone else): the k term G·k^(−γ) with G = 0.5 nats and
 γ = 0.5, so one sample adds 0.5 nats and a hundred samples 0.05. Other values move the numbers, not the
-direction the optimum moves in."""
+direction: for any G, γ > 0 an optimum with k > 1 has α·A·N^(−α) = β·B·D^(−β) + γ·G·k^(−γ) > β·B·D^(−β), so
+its N is below Chinchilla's for the same training FLOP and it over-trains."""
 
 
 @dataclass(frozen=True)
