@@ -42,14 +42,32 @@ def test_sampling_frames_differ_with_the_controls(sampling_explorer):
 
 
 def test_matched_explorer_draws_the_compute_matched_comparison(matched_explorer):
-    readout = matched_explorer.update(size_ratio=14, odds_exponent=0.75)
-    cmp = sm.compute_matched_comparison(matched_explorer.p, 14, 0.75)
+    readout = matched_explorer.update(size_ratio=14, inference_ratio=1, odds_exponent=0.75)
+    cmp = sm.compute_matched_comparison(matched_explorer.p, 14, 1.0, 0.75)
     assert np.allclose(matched_explorer.lines["large"].get_ydata(), cmp.large)
     assert np.allclose(matched_explorer.lines["majority"].get_ydata(), cmp.majority)
-    assert "14 samples" in readout
+    assert "k = 53 samples" in readout  # 14 + 3 × 13 / 1: the larger model's extra training buys samples
+    assert "75% of its lifetime FLOP is training" in readout
+
+
+def test_matched_explorer_gives_fewer_samples_as_serving_grows(matched_explorer):
+    low = matched_explorer.update(size_ratio=14, inference_ratio=0.3, odds_exponent=0.75)
+    high = matched_explorer.update(size_ratio=14, inference_ratio=100, odds_exponent=0.75)
+    assert "k = 144 samples" in low and "k = 14 samples" in high  # floor(14 + 39/0.3), floor(14 + 39/100)
+
+
+def test_matched_explorer_handles_every_static_frame_within_the_bounds(matched_explorer):
+    for combo in itertools.product(*[c.values for c in matched_explorer.controls]):
+        values = dict(zip((c.name for c in matched_explorer.controls), combo))
+        assert sm.lifetime_matched_samples(values["size_ratio"], values["inference_ratio"]) <= sm.MAX_VOTE_SAMPLES
 
 
 def test_winning_range_reports_where_the_challenger_is_ahead():
     x = np.array([0.1, 0.2, 0.3, 0.4])
     assert winning_range(x, np.array([0.0, 0.5, 0.5, 0.0]), np.full(4, 0.2)) == (0.2, 0.3)
     assert winning_range(x, np.zeros(4), np.ones(4)) is None
+
+
+def test_matched_explorer_offers_snells_inference_loads(matched_explorer):
+    ratios = next(c for c in matched_explorer.controls if c.name == "inference_ratio").values
+    assert set(sm.SNELL_2024["inference_ratios"]) <= set(ratios)  # 0.16, 0.79, 22 (Snell et al. §7)

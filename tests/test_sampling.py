@@ -156,8 +156,8 @@ def test_majority_vote_agrees_with_seeded_simulation(k, p, wrong):
 def test_majority_vote_converges_to_whether_the_correct_answer_is_modal():
     wrong = sm.EXAMPLE_WRONG_ANSWERS  # the commonest wrong answer gets (1 − p)/2 of samples
     assert sm.majority_vote_limit([0.3, 0.4, 1 / 3], wrong) == pytest.approx([0.0, 1.0, 0.5])
-    assert sm.majority_vote_accuracy(2001, 0.3, wrong) < 0.01
-    assert sm.majority_vote_accuracy(2001, 0.4, wrong) > 0.99
+    assert sm.majority_vote_accuracy(1023, 0.3, wrong) < 0.03  # converging to 0 (0.0235 at k = 1023)
+    assert sm.majority_vote_accuracy(1023, 0.4, wrong) > 0.99
 
 
 # --- best-of-N with a verifier ---------------------------------------------------------------------------
@@ -217,11 +217,58 @@ def test_odds_scaled_accuracy_multiplies_the_odds_by_the_size_ratio_to_the_gamma
 
 def test_compute_matched_comparison_uses_the_packages_pieces():
     p = np.array([0.05, 0.5])
-    cmp = sm.compute_matched_comparison(p, 14, 0.75)
+    cmp = sm.compute_matched_comparison(p, 14, math.inf, 0.75)
     assert cmp.samples == 14
     assert np.allclose(cmp.oracle, 1 - (1 - p) ** 14)
     assert np.allclose(cmp.majority, sm.majority_vote_accuracy(14, p, sm.EXAMPLE_WRONG_ANSWERS))
     assert np.allclose(cmp.best_of_n, sm.best_of_n_accuracy(14, p, *sm.EXAMPLE_VERIFIER))
+
+
+@pytest.mark.parametrize("r, R", [(14, 1.0), (14, 0.3), (4, 10.0), (64, 3.0), (2, 100.0)])
+def test_lifetime_matched_samples_equalise_training_plus_serving(r, R):
+    # by hand, in units of N_small and D_pretrain: the larger model 6r + 2rR, the small one 6 + 2kR
+    k = sm.lifetime_matched_samples(r, R)
+    assert 6 + 2 * k * R <= 6 * r + 2 * r * R * (1 + 1e-12)
+    assert 6 + 2 * (k + 1) * R > 6 * r + 2 * r * R
+    assert k == math.floor(r + 3 * (r - 1) / R + 1e-9)
+
+
+def test_lifetime_matched_samples_tend_to_the_inference_only_match_at_high_load():
+    assert sm.lifetime_matched_samples(14, math.inf) == sm.compute_matched_samples(1, 14) == 14
+    assert sm.lifetime_matched_samples(14, 1e9) == 14
+    assert sm.lifetime_matched_samples(14, 1.0) == 53  # 14 + 3 * 13
+    assert sm.lifetime_matched_samples(1, 0.01) == 1  # equal models: one sample each
+
+
+def test_compute_matched_comparison_counts_the_training_bill():
+    p = np.array([0.05, 0.5])
+    low_load = sm.compute_matched_comparison(p, 14, 1.0, 0.75)
+    assert low_load.samples == 53
+    assert low_load.large_training_share == pytest.approx(0.75)
+    assert np.allclose(low_load.oracle, 1 - (1 - p) ** 53)
+    assert np.all(low_load.oracle >= sm.compute_matched_comparison(p, 14, math.inf, 0.75).oracle)
+
+
+@pytest.mark.parametrize("args", [(1e9, math.inf), (64, 0.01), (2000, 1.0)])
+def test_compute_matched_comparison_refuses_more_samples_than_the_vote_bound(args):
+    with pytest.raises(ValueError, match="MAX_VOTE_SAMPLES"):
+        sm.compute_matched_comparison(0.1, *args)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: sm.pass_at_k(sm.MAX_SAMPLES + 1, 0, 1), "MAX_SAMPLES"),
+    (lambda: sm.pass_at_k(100_000, 0, np.arange(1, 201)), "MAX_ELEMENTS"),
+    (lambda: sm.mean_pass_at_k(10, np.zeros(2_000_000, int), [1, 2, 3, 4, 5, 6]), "MAX_ELEMENTS"),
+    (lambda: sm.coverage(np.full(10_001, 0.5), np.arange(1, 1001)), "MAX_ELEMENTS"),
+    (lambda: sm.majority_vote_accuracy(sm.MAX_VOTE_SAMPLES + 1, 0.5), "MAX_VOTE_SAMPLES"),
+    (lambda: sm.majority_vote_accuracy(3, 0.5, [1.0] * (sm.MAX_WRONG_ANSWERS + 1)), "MAX_WRONG_ANSWERS"),
+    (lambda: sm.majority_vote_accuracy(1000, np.full(20_000, 0.5)), "MAX_ELEMENTS"),
+    (lambda: sm.simulate_majority_vote(3, 0.5, trials=10**8), "MAX_ELEMENTS"),
+    (lambda: sm.simulate_best_of_n(1000, 0.5, trials=10**5), "MAX_ELEMENTS"),
+])
+def test_work_beyond_the_bounds_raises_value_error_before_allocating(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
 
 
 # --- input validation ----------------------------------------------------------------------------------------
@@ -244,6 +291,8 @@ SIZE_CALLS = {  # positive real quantities
     "flops params": lambda x: sm.sampling_flops(x, 100, 1),
     "flops tokens": lambda x: sm.sampling_flops(1e9, x, 1),
     "matched": lambda x: sm.compute_matched_samples(x, 1e9),
+    "lifetime matched ratio": lambda x: sm.lifetime_matched_samples(x, 1.0),
+    "comparison ratio": lambda x: sm.compute_matched_comparison(0.5, x, 1.0),
     "odds ratio": lambda x: sm.odds_scaled_accuracy(0.5, x),
     "beta alpha": lambda x: sm.beta_coverage(x, 1.0, 3),
     "law k": lambda x: sm.CoverageLaw(-1.0, -0.5)(x),
@@ -271,6 +320,27 @@ def test_bad_sample_counts_raise_value_error(name, value):
 def test_bad_sizes_raise_value_error(name, value):
     with pytest.raises(ValueError):
         SIZE_CALLS[name](value)
+
+
+RATIO_CALLS = {  # R = D_inference / D_pretrain: > 0, math.inf allowed
+    "lifetime matched R": lambda x: sm.lifetime_matched_samples(2.0, x),
+    "comparison R": lambda x: sm.compute_matched_comparison(0.5, 2.0, x),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RATIO_CALLS))
+@given(value=st.one_of(st.just(-1), st.just(0), st.just(-math.inf), st.just(math.nan), st.just("3"),
+                       st.just(None), st.just(True), st.just([1.0, 2.0])))
+def test_bad_inference_ratios_raise_value_error(name, value):
+    with pytest.raises(ValueError):
+        RATIO_CALLS[name](value)
+
+
+@given(ratio=st.floats(min_value=1100, max_value=1e300), load=st.floats(min_value=1e-300, max_value=1e300))
+def test_compute_matched_comparison_refuses_any_huge_size_ratio(ratio, load):
+    # issue 15: a size ratio of 1e9 used to allocate ~30 GiB; beyond the bound it is a clear ValueError
+    with pytest.raises(ValueError, match="MAX_VOTE_SAMPLES"):
+        sm.compute_matched_comparison(0.0, ratio, load)
 
 
 @pytest.mark.parametrize("c", [-1, 11, 2.5, math.nan, "3", None, True])

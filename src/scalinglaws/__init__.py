@@ -68,6 +68,7 @@ from .sampling import (
     compute_matched_samples,
     coverage,
     fit_coverage_law,
+    lifetime_matched_samples,
     majority_vote_accuracy,
     majority_vote_limit,
     mean_pass_at_k,
@@ -116,4 +117,16 @@ from .lifetime import (
     lifetime_flops,
     lifetime_optimal,
     min_params_for_loss,
+)
+
+# Chapters 5 and 6 meet: the train-to-test optimum (N, D, k) (Roberts et al. 2026, Approach 1, and a lifetime form).
+from .train_to_test import (
+    EXAMPLE_SAMPLES_TERM,
+    HOLDS,
+    ROBERTS_2026_BUDGETS,
+    SamplesTerm,
+    TrainToTestPlan,
+    lifetime_train_to_test_optimal,
+    task_loss,
+    train_to_test_optimal,
 )

@@ -24,6 +24,7 @@ from scipy import special
 
 from ._validate import as_int, as_nonnegative, as_positive, as_probability, broadcast
 from .compute import inference_flops
+from .lifetime import lifetime_flops
 
 __all__ = [
     "pass_at_k",
@@ -41,11 +42,16 @@ __all__ = [
     "simulate_best_of_n",
     "sampling_flops",
     "compute_matched_samples",
+    "lifetime_matched_samples",
     "odds_scaled_accuracy",
     "ComputeMatchedComparison",
     "compute_matched_comparison",
     "EXAMPLE_WRONG_ANSWERS",
     "EXAMPLE_VERIFIER",
+    "MAX_SAMPLES",
+    "MAX_VOTE_SAMPLES",
+    "MAX_WRONG_ANSWERS",
+    "MAX_ELEMENTS",
     "BROWN_2024_SWE_BENCH_LITE",
     "SNELL_2024",
     "WU_2024_LLEMMA_PARAMS",
@@ -59,16 +65,32 @@ EXAMPLE_VERIFIER = (0.9, 0.1)
 """An illustrative imperfect verifier (not from a paper): (true-positive rate, false-positive rate) = it
 accepts 90% of correct samples and 10% of wrong ones."""
 
+# --- bounds on work that grows with an argument (each beyond-bound input raises a ValueError) ----------
+MAX_SAMPLES = 1_000_000
+"""Most samples per problem ``pass_at_k`` accepts (n): its work and memory grow linearly with n."""
+
+MAX_VOTE_SAMPLES = 1024
+"""Most samples ``majority_vote_accuracy`` accepts (k): its exact sum grows roughly as k³ (about 0.2 s at
+k = 1024 with four wrong answers on the reference machine)."""
+
+MAX_WRONG_ANSWERS = 8
+"""Most distinct wrong answers a vote model may have: the exact vote's work grows as their number squared."""
+
+MAX_ELEMENTS = 10_000_000
+"""Most elements of any intermediate array (e.g. problems × sample counts, trials × samples): 80 MB."""
+
 # --- published results quoted in chapters/06_inference_scaling.ipynb -----------------------------------
 BROWN_2024_SWE_BENCH_LITE = {"model": "DeepSeek-Coder-V2-Instruct", "one_sample": 0.159, "samples": 250,
                              "coverage": 0.56, "previous_single_sample_best": 0.43}
 """Brown et al. 2024 (arXiv 2407.21787), headline result: SWE-bench Lite issues solved, 15.9% with one sample and
 56% with 250 samples (coverage), against a 43% single-attempt state of the art."""
 
-SNELL_2024 = {"size_ratio": 14, "efficiency_over_best_of_n": 4}
+SNELL_2024 = {"size_ratio": 14, "efficiency_over_best_of_n": 4, "inference_ratios": (0.16, 0.79, 22)}
 """Snell et al. 2024 (arXiv 2408.03314), abstract: in a FLOPs-matched evaluation, test-time compute lets a
 smaller model "outperform a 14x larger model" on problems where it has "somewhat non-trivial success rates"
-(not on the hardest); compute-optimal allocation is "more than 4x" as efficient as a best-of-N baseline."""
+(not on the hardest); compute-optimal allocation is "more than 4x" as efficient as a best-of-N baseline.
+§7 (Fig. 9) matches total FLOPs, X = 6·N·D_pretrain plus Y = 2·N·D_inference, at three inference loads
+R = D_inference / D_pretrain: 0.16 (R ≪ 1), 0.79 (R ~ 1) and 22 (R ≫ 1)."""
 
 WU_2024_LLEMMA_PARAMS = (7e9, 34e9)
 """Wu et al. 2024 (arXiv 2408.00724), abstract: Llemma-7B with the REBASE tree search "consistently outperforms"
@@ -94,12 +116,27 @@ def _like(template: Any, value: np.ndarray):
     return float(value) if np.ndim(template) == 0 and np.ndim(value) == 0 else value
 
 
+def _at_most(name: str, value: int, bound: int, why: str) -> int:
+    """``value`` if it is <= ``bound``, else a ValueError naming the bound and why it exists."""
+    if value > bound:
+        raise ValueError(f"{name} must be at most {bound:,} ({why}); got {value:,}")
+    return value
+
+
+def _elements(what: str, count: int) -> None:
+    """Refuse an intermediate array of more than MAX_ELEMENTS elements."""
+    _at_most(what, int(count), MAX_ELEMENTS, "elements of one intermediate array, MAX_ELEMENTS: split the "
+             "work into smaller calls")
+
+
 def _answer_weights(wrong: ArrayLike) -> np.ndarray:
     """Relative frequencies of the distinct wrong answers, normalised to sum 1 (zero weights dropped)."""
     w = np.atleast_1d(as_nonnegative("wrong", wrong, "relative frequencies of the wrong answers"))
     if w.ndim != 1 or w.sum() <= 0:
         raise ValueError(f"wrong must be a 1-D list of non-negative weights with a positive sum; got {wrong!r}")
     w = w[w > 0]
+    _at_most("the number of distinct wrong answers", w.size, MAX_WRONG_ANSWERS,
+             "MAX_WRONG_ANSWERS: the exact vote's work grows with its square")
     return w / w.sum()
 
 
@@ -118,11 +155,13 @@ def pass_at_k(n: int, c: ArrayLike, k: ArrayLike):
     k : int or array of ints, the budget being estimated, 1 <= k <= n. ``c`` and ``k`` broadcast.
 
     Raises ValueError for k > n: from n samples no unbiased estimate of pass@k exists for k > n. (Chen et
-    al.'s reference code would return 1.0 there, even with c = 0.)
+    al.'s reference code would return 1.0 there, even with c = 0.) Also for n > MAX_SAMPLES, or when
+    n × (number of distinct k) exceeds MAX_ELEMENTS (the work grows with both).
     """
-    n = as_int("n", n, minimum=1)
+    n = _at_most("n", as_int("n", n, minimum=1), MAX_SAMPLES, "MAX_SAMPLES samples per problem")
     c_arr = _as_counts("c", c, 0, n, "correct samples out of n")
     k_arr = _as_counts("k", k, 1, None, "samples")
+    _elements("n × (distinct values of k)", n * np.unique(k_arr).size)
     if np.any(k_arr > n):
         raise ValueError(f"k must be <= n: the unbiased estimator needs at least k samples per problem "
                          f"(n >= k); got k = {int(np.max(k_arr))} with n = {n}")
@@ -146,6 +185,7 @@ def mean_pass_at_k(n: int, c: ArrayLike, k: ArrayLike):
     if c_arr.ndim != 1:
         raise ValueError(f"c must be a 1-D array of correct counts, one per problem; got shape {c_arr.shape}")
     k_arr = np.asarray(k)
+    _elements("problems × values of k", c_arr.size * max(np.size(k_arr), 1))
     per_problem = pass_at_k(n, c_arr[:, None], np.atleast_1d(k_arr)[None, :])
     means = per_problem.mean(axis=0)
     return float(means[0]) if k_arr.ndim == 0 else means
@@ -158,9 +198,11 @@ def coverage(pass_at_1: ArrayLike, k: ArrayLike):
     coverage(k) = mean_i [1 − (1 − p_i)^k] for per-problem, per-sample success probabilities p_i
     (``pass_at_1``, one per problem; a scalar is one problem). k: whole numbers >= 1 (samples); the result
     has the shape of k. Coverage is pass@k with an oracle that recognises any correct sample.
+    Raises ValueError when problems × values of k exceeds MAX_ELEMENTS.
     """
     p = np.atleast_1d(as_probability("pass_at_1", pass_at_1)).ravel()
     k_arr = _as_counts("k", k, 1, None, "samples")
+    _elements("problems × values of k", p.size * max(k_arr.size, 1))
     return _like(k, _solved(p, k_arr).mean(axis=-1))
 
 
@@ -259,13 +301,23 @@ def majority_vote_accuracy(k: int, accuracy: ArrayLike, wrong: ArrayLike = (1.0,
     ----------
     k : int >= 1, samples per question.
     accuracy : per-sample probability of the correct answer, in [0, 1].
-    wrong : relative frequencies of the distinct wrong answers (default: a single wrong answer).
+    wrong : relative frequencies of the distinct wrong answers (default: a single wrong answer), at most
+        MAX_WRONG_ANSWERS of them.
+
+    Raises ValueError for k > MAX_VOTE_SAMPLES (the exact sum grows roughly as k³).
     """
-    k = as_int("k", k, minimum=1)
+    k = _vote_samples(k)
     p = as_probability("accuracy", accuracy)
     w = _answer_weights(wrong)
+    _elements("accuracies × (k + 1)", np.size(p) * (k + 1))
     wins = _wins_given_correct_count(k, tuple(w.tolist()))
     return _like(p, np.clip(_binomial_pmf(k, p) @ wins, 0.0, 1.0))
+
+
+def _vote_samples(k: Any) -> int:
+    """Samples in a vote: a whole number in [1, MAX_VOTE_SAMPLES]."""
+    return _at_most("k", as_int("k", k, minimum=1), MAX_VOTE_SAMPLES,
+                    "MAX_VOTE_SAMPLES: the exact vote's work grows roughly as k cubed")
 
 
 def _binomial_pmf(k: int, p: ArrayLike) -> np.ndarray:
@@ -332,6 +384,7 @@ def simulate_majority_vote(k: int, accuracy: float, wrong: ArrayLike = (1.0,), t
     """Monte Carlo check of ``majority_vote_accuracy``: the fraction of ``trials`` seeded votes won.
 
     Draws multinomial answer counts and breaks ties uniformly at random, as the exact function assumes.
+    Raises ValueError when trials × (answers) exceeds MAX_ELEMENTS.
     """
     k = as_int("k", k, minimum=1)
     p = as_probability("accuracy", accuracy)
@@ -339,6 +392,7 @@ def simulate_majority_vote(k: int, accuracy: float, wrong: ArrayLike = (1.0,), t
         raise ValueError(f"accuracy must be a single probability for a simulation; got an array of shape {np.shape(p)}")
     w = _answer_weights(wrong)
     trials = as_int("trials", trials, minimum=1)
+    _elements("trials × answers", trials * (w.size + 1))
     rng = np.random.default_rng(seed)
     counts = rng.multinomial(k, np.concatenate(([p], (1.0 - p) * w)), size=trials)
     tied = counts == counts.max(axis=1, keepdims=True)
@@ -393,12 +447,16 @@ def best_of_n_limit(accuracy: ArrayLike, true_positive_rate: float = EXAMPLE_VER
 def simulate_best_of_n(n: int, accuracy: float, true_positive_rate: float = EXAMPLE_VERIFIER[0],
                        false_positive_rate: float = EXAMPLE_VERIFIER[1], trials: int = 100_000,
                        seed: int = 0) -> float:
-    """Monte Carlo check of ``best_of_n_accuracy`` under the same verifier model (seeded)."""
+    """Monte Carlo check of ``best_of_n_accuracy`` under the same verifier model (seeded).
+
+    Raises ValueError when trials × n exceeds MAX_ELEMENTS (it draws a trials × n array).
+    """
     n = as_int("n", n, minimum=1)
     p = as_probability("accuracy", accuracy)
     tpr = as_probability("true_positive_rate", true_positive_rate)
     fpr = as_probability("false_positive_rate", false_positive_rate)
     trials = as_int("trials", trials, minimum=1)
+    _elements("trials × n", trials * n)
     rng = np.random.default_rng(seed)
     correct = rng.random((trials, n)) < p
     accepted = rng.random((trials, n)) < np.where(correct, tpr, fpr)
@@ -455,38 +513,114 @@ def odds_scaled_accuracy(accuracy: ArrayLike, size_ratio: ArrayLike, odds_expone
     return float(result) if np.ndim(accuracy) == 0 and np.ndim(size_ratio) == 0 else result
 
 
+def lifetime_matched_samples(size_ratio: float, inference_ratio: float) -> int:
+    """Samples per question a small model can afford at the lifetime FLOP of a ``size_ratio``× larger one.
+
+    Snell et al. 2024 (arXiv 2408.03314, §7) match **total** FLOPs: pretraining X = 6·N·D_pretrain plus
+    inference Y = 2·N·D_inference, with R = D_inference / D_pretrain (``inference_ratio``). As there, both
+    models are trained on the same D_pretrain tokens (the larger one is scaled in parameters only) and
+    D_inference counts the tokens of one answer per question. The larger model (r·N parameters, one
+    sample per question) costs 6·rN·D + 2·rN·R·D; the small one with k samples per question costs
+    6·N·D + 2·N·k·R·D. Both bills are ``scalinglaws.lifetime.lifetime_flops`` (chapters/05_overtraining).
+    Setting them equal gives k = r + 3·(r − 1)/R, Snell et al.'s factor "M + 3(D_pretrain/D_inference)(M − 1)"
+    (§7) by which the small model's inference compute may grow; the result is its floor (at least 1). As R → ∞ (serving
+    dwarfs training) k → r, the inference-only match; for R ≪ 1 the small model spends the larger model's
+    extra training FLOP on samples. ``inference_ratio`` may be ``math.inf``.
+
+    Raises ValueError if size_ratio < 1 or R <= 0. Taught in chapters/06_inference_scaling.ipynb.
+    """
+    k = _matched_samples(size_ratio, inference_ratio)
+    if not math.isfinite(k):
+        raise ValueError(f"inference_ratio {inference_ratio!r} is so small that the matched number of samples "
+                         f"overflows a float; use R >= 1e-300")
+    return max(1, int(math.floor(k * (1 + 1e-12))))
+
+
+def _matched_samples(size_ratio: Any, inference_ratio: Any) -> float:
+    """k = (lifetime FLOP of the larger model − training FLOP of the small one) / serving FLOP per sample."""
+    r = float(as_positive("size_ratio", size_ratio, "times the parameters"))
+    if r < 1.0:
+        raise ValueError(f"size_ratio must be >= 1 (the larger model over the small one); got {r!r}")
+    ratio = _inference_ratio(inference_ratio)
+    if math.isinf(ratio):
+        return r
+    # in units of N_small and D_pretrain: the bills of chapter 5 (lifetime_flops) and 2N per served token
+    spare = lifetime_flops(r, 1.0, ratio) - lifetime_flops(1.0, 1.0, 0.0)
+    with np.errstate(over="ignore"):
+        return float(np.float64(spare) / np.float64(inference_flops(1.0, ratio)))
+
+
+def _inference_ratio(value: Any) -> float:
+    """R = D_inference / D_pretrain: a single number > 0 (math.inf allowed: training cost negligible)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == math.inf:
+        return math.inf
+    ratio = as_positive("inference_ratio", value, "inference tokens per pretraining token")
+    if np.ndim(ratio) != 0:
+        raise ValueError(f"inference_ratio must be a single number > 0; got {value!r}")
+    return float(ratio)
+
+
 @dataclass(frozen=True)
 class ComputeMatchedComparison:
-    """One FLOP budget per question spent two ways: one sample of a model ``size_ratio``× larger, or
-    ``samples`` samples of the small model, selected by majority vote, by a verifier, or by an oracle.
+    """One lifetime FLOP budget spent two ways: a model ``size_ratio``× larger answering each question once,
+    or the small model answering with ``samples`` samples, selected by majority vote, by a verifier, or by an
+    oracle. Both are trained on the same tokens and serve the same questions; ``inference_ratio`` is
+    Snell et al.'s R = D_inference / D_pretrain.
 
     Arrays are indexed like ``small_accuracy`` (the small model's per-sample accuracy on each problem).
     """
 
     small_accuracy: np.ndarray
     size_ratio: float
+    inference_ratio: float
     samples: int
     large: np.ndarray
     majority: np.ndarray
     best_of_n: np.ndarray
     oracle: np.ndarray
 
+    @property
+    def large_training_share(self) -> float:
+        """Fraction of the larger model's lifetime FLOP spent on pretraining: 6D / (6D + 2·R·D) = 3/(3 + R)."""
+        return 3.0 / (3.0 + self.inference_ratio)
 
-def compute_matched_comparison(small_accuracy: ArrayLike, size_ratio: float, odds_exponent: float = 1.0,
-                               wrong: ArrayLike = EXAMPLE_WRONG_ANSWERS,
+
+def compute_matched_comparison(small_accuracy: ArrayLike, size_ratio: float, inference_ratio: float,
+                               odds_exponent: float = 1.0, wrong: ArrayLike = EXAMPLE_WRONG_ANSWERS,
                                verifier: tuple[float, float] = EXAMPLE_VERIFIER) -> ComputeMatchedComparison:
-    """Bigger model or more samples, at equal FLOP per question (verifier FLOP not counted).
+    """Bigger model or more samples, at equal **lifetime** FLOP: pretraining plus serving (Snell et al. 2024, §7).
 
-    The large model's accuracy comes from the illustrative ``odds_scaled_accuracy`` assumption; the small
-    model draws ``compute_matched_samples(1, size_ratio)`` samples. ``oracle`` is coverage (pass@k): an upper
-    bound that needs a perfect verifier. Taught in chapters/06_inference_scaling.ipynb.
+    The small model draws ``lifetime_matched_samples(size_ratio, inference_ratio)`` samples per question;
+    the larger model draws one. The larger model's per-sample accuracy comes from the illustrative
+    ``odds_scaled_accuracy`` assumption (not a published law). ``oracle`` is coverage (pass@k): an upper
+    bound that needs a perfect verifier. Verifier FLOP are not counted.
+
+    Parameters
+    ----------
+    small_accuracy : the small model's per-sample accuracy on each problem, in [0, 1] (at most
+        MAX_ELEMENTS / (k + 1) problems).
+    size_ratio : parameters of the larger model over the small one, >= 1.
+    inference_ratio : R = D_inference / D_pretrain, tokens served (one answer per question) per pretraining
+        token, > 0; ``math.inf`` reproduces the inference-only match (k = size_ratio).
+    odds_exponent : γ of the assumption, >= 0.
+    wrong, verifier : the vote's wrong-answer frequencies and the verifier's (TPR, FPR).
+
+    Raises ValueError if the matched number of samples exceeds MAX_VOTE_SAMPLES (a large size ratio at a
+    small R): the exact majority vote's work grows roughly as k³.
+    Taught in chapters/06_inference_scaling.ipynb.
     """
     p = np.atleast_1d(as_probability("small_accuracy", small_accuracy))
-    r = float(as_positive("size_ratio", size_ratio, "times the parameters"))
-    k = compute_matched_samples(1.0, r)
+    k_float = _matched_samples(size_ratio, inference_ratio)
+    if not k_float <= MAX_VOTE_SAMPLES:
+        raise ValueError(
+            f"size_ratio {size_ratio!r} at inference_ratio {inference_ratio!r} buys the small model {k_float:.3g} samples "
+            f"per question; at most MAX_VOTE_SAMPLES = {MAX_VOTE_SAMPLES:,} are allowed (the exact majority vote "
+            f"grows roughly as k cubed): use a smaller size ratio or a larger inference ratio")
+    k = lifetime_matched_samples(size_ratio, inference_ratio)
+    r = float(size_ratio)
     tpr, fpr = verifier
     return ComputeMatchedComparison(
-        small_accuracy=p, size_ratio=r, samples=k,
+        small_accuracy=p, size_ratio=r, inference_ratio=_inference_ratio(inference_ratio), samples=k,
         large=np.asarray(odds_scaled_accuracy(p, r, odds_exponent)),
         majority=np.asarray(majority_vote_accuracy(k, p, wrong)),
         best_of_n=np.asarray(best_of_n_accuracy(k, p, tpr, fpr)),

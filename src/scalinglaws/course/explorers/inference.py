@@ -11,6 +11,7 @@ from scalinglaws.compute import format_count, format_flop
 from scalinglaws.sampling import (
     EXAMPLE_VERIFIER,
     EXAMPLE_WRONG_ANSWERS,
+    SNELL_2024,
     best_of_n_accuracy,
     best_of_n_limit,
     compute_matched_comparison,
@@ -21,9 +22,12 @@ from scalinglaws.sampling import (
 )
 from scalinglaws.course.widgets import Control, Explorer
 
-__all__ = ["SamplingExplorer", "ComputeMatchedExplorer", "winning_range"]
+__all__ = ["SamplingExplorer", "ComputeMatchedExplorer", "winning_range", "INFERENCE_RATIOS"]
 
 _K_MAX = 128
+
+INFERENCE_RATIOS = sorted({*SNELL_2024["inference_ratios"], 3.0, 100.0})
+"""R values offered by ComputeMatchedExplorer: Snell et al.'s three (§7: 0.16, 0.79, 22) plus 3 and 100."""
 
 
 def _whole(k: float, hi: int) -> int:
@@ -108,22 +112,26 @@ def _describe(name: str, span: tuple[float, float] | None) -> str:
 
 
 class ComputeMatchedExplorer(Explorer):
-    """Bigger model or more samples? One large-model sample vs k = size ratio small-model samples, same FLOP.
+    """Bigger model or more samples, at equal lifetime FLOP (pretraining + serving, Snell et al. 2024, §7).
 
-    The large model's accuracy uses the illustrative assumption ``sampling.odds_scaled_accuracy``: the odds
-    of a correct sample grow as N^γ. It is not a published law; move γ to see how much the answer depends on it.
+    Controls: the size ratio r, Snell et al.'s R = D_inference / D_pretrain, and the assumed γ. The small
+    model draws ``lifetime_matched_samples(r, R)`` = floor(r + 3(r − 1)/R) samples per question. The larger
+    model's accuracy uses the illustrative assumption ``sampling.odds_scaled_accuracy`` (odds ∝ N^γ); it is
+    not a published law.
     """
 
-    title = "Bigger model or more samples? (equal FLOP per question)"
+    title = "Bigger model or more samples? (equal lifetime FLOP: training + serving)"
     figsize = (6.4, 4.0)
 
     def __init__(self, wrong=EXAMPLE_WRONG_ANSWERS, verifier: tuple[float, float] = EXAMPLE_VERIFIER):
         self.wrong, self.verifier = wrong, verifier
         self.controls = (
-            Control("size_ratio", "larger model's size ratio r (small model draws r samples)",
-                    [2, 4, 8, 14, 32, 64], 14, log=True, fmt=lambda v: f"{v:g}×"),
-            Control("odds_exponent", "assumed γ: odds of a correct sample ∝ N^γ",
-                    [0.5, 0.75, 1.0, 1.25, 1.5, 2.0], 0.75, fmt=lambda v: f"{v:g}"),
+            Control("size_ratio", "larger model's size ratio r", [2, 4, 14, 32], SNELL_2024["size_ratio"],
+                    log=True, fmt=lambda v: f"{v:g}×"),
+            Control("inference_ratio", "R = inference tokens / pretraining tokens", INFERENCE_RATIOS,
+                    SNELL_2024["inference_ratios"][1], log=True, fmt=lambda v: f"{v:g}"),
+            Control("odds_exponent", "assumed γ: odds of a correct sample ∝ N^γ", [0.5, 0.75, 1.0], 0.75,
+                    fmt=lambda v: f"{v:g}"),
         )
         self.p = special.expit(np.linspace(special.logit(1e-3), special.logit(0.995), 240))
         super().__init__()
@@ -132,7 +140,7 @@ class ComputeMatchedExplorer(Explorer):
         ax = self.ax = self.fig.add_subplot()
         ax.set(xscale="logit", xlim=(1e-3, 0.995), ylim=(0, 1.03),
                xlabel="small model's per-sample accuracy on a problem (hard → easy)",
-               ylabel="accuracy at equal FLOP")
+               ylabel="accuracy at equal lifetime FLOP")
         ticks = [0.001, 0.01, 0.1, 0.5, 0.9, 0.99]
         ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
         ax.minorticks_off()
@@ -140,16 +148,19 @@ class ComputeMatchedExplorer(Explorer):
         tpr, fpr = self.verifier
         self.lines = {
             "large": self.moving(*ax.plot([], [], color="k", lw=2, label="r× larger model, 1 sample (assumed)")),
-            "oracle": self.moving(*ax.plot([], [], color="C0", ls="--", label="small, pass@r (oracle: upper bound)")),
-            "best_of_n": self.moving(*ax.plot([], [], color="C2", label=f"small, best-of-r (TPR {tpr:g}, FPR {fpr:g})")),
-            "majority": self.moving(*ax.plot([], [], color="C3", label="small, majority of r")),
+            "oracle": self.moving(*ax.plot([], [], color="C0", ls="--", label="small, pass@k (oracle: upper bound)")),
+            "best_of_n": self.moving(*ax.plot([], [], color="C2", label=f"small, best-of-k (TPR {tpr:g}, FPR {fpr:g})")),
+            "majority": self.moving(*ax.plot([], [], color="C3", label="small, majority of k")),
         }
         ax.legend(loc="upper left", fontsize=7)
 
-    def update(self, size_ratio: float, odds_exponent: float) -> str:
-        cmp = compute_matched_comparison(self.p, float(size_ratio), float(odds_exponent), self.wrong, self.verifier)
+    def update(self, size_ratio: float, inference_ratio: float, odds_exponent: float) -> str:
+        cmp = compute_matched_comparison(self.p, float(size_ratio), float(inference_ratio), float(odds_exponent),
+                                         self.wrong, self.verifier)
         for name, line in self.lines.items():
             line.set_data(self.p, getattr(cmp, name))
-        return (f"{cmp.size_ratio:g}× larger model (1 sample) vs {cmp.samples} samples of the small one, γ = {odds_exponent:g}\n"
-                f"{_describe('best-of-r with the verifier', winning_range(self.p, cmp.best_of_n, cmp.large))}\n"
-                f"{_describe('majority of r', winning_range(self.p, cmp.majority, cmp.large))}")
+        return (f"{cmp.size_ratio:g}× larger model (1 sample; {cmp.large_training_share:.0%} of its lifetime FLOP "
+                f"is training) vs k = {cmp.samples} samples of the small one at R = {cmp.inference_ratio:g}, "
+                f"γ = {odds_exponent:g}\n"
+                f"{_describe('best-of-k with the verifier', winning_range(self.p, cmp.best_of_n, cmp.large))}\n"
+                f"{_describe('majority of k', winning_range(self.p, cmp.majority, cmp.large))}")

@@ -323,3 +323,93 @@ register(
         explain=_verifier_explain,
     ),
 )
+
+
+# --- counting the whole bill: lifetime-matched samples and the train-to-test optimum ---------------------------
+# (appended for issue 15; chapters/06_inference_scaling.ipynb, "Bigger model or more samples?" and
+# "Where chapters 5 and 6 meet")
+from scalinglaws.laws import HOFFMANN_2022_UNROUNDED  # noqa: E402
+from scalinglaws.sampling import lifetime_matched_samples  # noqa: E402
+from scalinglaws.train_to_test import ROBERTS_2026_BUDGETS, train_to_test_optimal  # noqa: E402
+
+LIFETIME_QUESTION = dict(size_ratio=8, inference_ratio=2.0)
+"""Question inf-lifetime-samples: a model 8× larger, and Snell et al.'s R = D_inference / D_pretrain = 2."""
+
+TRAIN_TO_TEST_QUESTION = dict(training_budget=ROBERTS_2026_BUDGETS["training_table1"],
+                              inference_budget=ROBERTS_2026_BUDGETS["inference_per_token_table1"])
+"""Question inf-train-to-test: Roberts et al. 2026's Table 1 budgets, C_train = 2.56e19 FLOP and C_inf = 2e9 FLOP
+per token served."""
+
+
+def _lifetime_samples() -> float:
+    return float(lifetime_matched_samples(**LIFETIME_QUESTION))
+
+
+def _t2t(hold: str = "nothing"):
+    return train_to_test_optimal(HOFFMANN_2022_UNROUNDED, **TRAIN_TO_TEST_QUESTION, hold=hold)
+
+
+def _t2t_answer() -> tuple[float, float]:
+    plan = _t2t()
+    return plan.tokens_per_param, plan.k
+
+
+register(
+    Question(
+        "inf-lifetime-samples", "number", _lifetime_samples, rtol=1e-9,
+        prompt="Whole samples per question the small model affords at the lifetime FLOP of a model 8× larger, "
+               "R = 2.",
+        hints=(
+            Hint(8.0, "8 samples match one sample of the larger model per question only; its training bill, 8× "
+                      "the small model's, must be matched too (Snell et al. §7 count total FLOPs)."),
+            Hint(20.0, "(6·8 + 2·8·2)/(2·2) = 20 gives the small model the larger model's whole bill for samples; "
+                       "the small model must still pay its own training, 6·N·D."),
+            Hint(18.5, "k is a whole number of samples that fits in the budget: take the floor."),
+            Hint(29.0, "8 + 3·7 = 29 forgets to divide the spare training bill by R: serving one sample of "
+                       "every question costs 2·N·R·D."),
+        ),
+        hint="Set 6·rN·D + 2·rN·R·D = 6·N·D + 2·N·k·R·D and solve for k (sl.lifetime_matched_samples).",
+        explain="k = r + 3(r − 1)/R = 8 + 21/2 = 18.5 → 18. At R → ∞ it falls to r = 8, the per-question "
+                "match; the lower the inference load, the more samples the larger model's training buys.",
+    ),
+    Question(
+        "inf-train-to-test", "number", _t2t_answer, rtol=0.01,
+        prompt="Tokens per parameter D/N and samples per question k of the train-to-test optimum (Approach 1) "
+               "for TRAIN_TO_TEST_QUESTION's budgets (Hoffmann's unrounded law, the example k term).",
+        hints=(
+            Hint(lambda: (_t2t("compute_optimal_training").tokens_per_param, _t2t("compute_optimal_training").k),
+                 "That is Chinchilla's model for the training budget, given k = C_inf/(2N) samples (the "
+                 "paper's inference-corrected Chinchilla); choose N with the k term in the loss."),
+            Hint(lambda: (_t2t("one_sample").tokens_per_param, 1.0),
+                 "That is single-pass Chinchilla (k = 1); the inference budget pays for k = C_inf/(2N) samples."),
+            Hint(lambda: (_t2t().k, _t2t().tokens_per_param), "You swapped them: the answer is (D/N, k)."),
+        ),
+        hint="Minimise E + A/N^α + B/D^β + G/k^γ over N with D = C_train/(6N) and k = C_inf/(2N); "
+             "sl.train_to_test_optimal(sl.HOFFMANN_2022_UNROUNDED, **q.TRAIN_TO_TEST_QUESTION) does it.",
+        explain="The optimum is a smaller model than Chinchilla's for this training budget: the same C_train "
+                "trains it on several times Chinchilla's tokens per parameter, and the same C_inf buys it more "
+                "samples per question.",
+    ),
+    Question(
+        "inf-train-to-test-why", "choice", lambda: "a",
+        options={
+            "a": "every sample costs 2·N FLOP per token, so a smaller model affords more samples from the same "
+                 "inference budget, and the same training budget trains it on more tokens",
+            "b": "over-trained models have a lower irreducible loss E",
+            "c": "6·N·D charges a parameter more than a training token, so tokens are the cheaper way to "
+                 "lower the loss",
+            "d": "many samples only help a model trained on more data, because its samples are more diverse",
+        },
+        prompt="Why does the train-to-test optimum over-train (D/N above Chinchilla's ratio)?",
+        hints=(
+            Hint("b", "E is the same constant for every N and D: it cannot make one allocation better."),
+            Hint("c", "6·N·D is symmetric in N and D for training; the asymmetry is at serving, where only N "
+                      "is paid again on every sample."),
+            Hint("d", "Nothing in L(N, D, k) links the k term to D; the link is through the budgets: a "
+                      "smaller N makes every sample cheaper and every training token too."),
+        ),
+        explain="With k = C_inf/(2N) and D = C_train/(6N), shrinking N raises both k and D: the loss lost in the "
+                "A/N^α term is bought back in the G/k^γ and B/D^β terms, so the optimum sits at a smaller N and "
+                "a larger D/N than Chinchilla's (Roberts et al. 2026, §3.3).",
+    ),
+)
