@@ -130,3 +130,9 @@ from .train_to_test import (
     task_loss,
     train_to_test_optimal,
 )
+
+# Real training runs (Gadre et al. 2024): the data, their over-training law and the loss-to-error law.
+from .downstream import DownstreamFit, DownstreamLaw, fit_downstream
+from .fit import OvertrainingFit, fit_overtraining
+from .overtraining import OvertrainingLaw
+from .runs import GADRE_2024_FIG1_RELATIVE_ERROR, TRAINING_SETS, Runs, load_runs, load_tasks

@@ -23,6 +23,7 @@ from typing import Callable, Literal, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import _profile
 from ._lbfgs import CONVERGED_F, CONVERGED_G, LINE_SEARCH_FAILED, MAXITER, SCIPY_FTOL, SCIPY_GTOL, minimize_batch
 from ._objective import ChinchillaObjective
 from ._progress import Progress
@@ -30,6 +31,7 @@ from ._validate import as_int, as_positive, as_probability
 from .compute import FLOP_PER_PARAM_TOKEN_TRAIN
 from .laws import ChinchillaLaw
 from .models import GOPHER_CHINCHILLA_FLOP
+from .overtraining import OvertrainingLaw
 
 __all__ = [
     "ComputeOptimalFit",
@@ -47,6 +49,8 @@ __all__ = [
     "SCIPY_GTOL",
     "BESIROGLU_2024_HUBER",
     "HOFFMANN_2022_TABLE2",
+    "OvertrainingFit",
+    "fit_overtraining",
 ]
 
 _PARAMS = ("a", "b", "e", "alpha", "beta")
@@ -664,3 +668,81 @@ def bootstrap_approach2(
                                                n.size, n_boot, seed, progress, "bootstrap (Approach 2)")
     return BootstrapResult(estimate=summary(full), samples=samples, compute=budgets, n_boot=n_boot,
                            n_failed=failed, seed=seed)
+
+
+# --- Gadre et al.'s over-training law -------------------------------------------------------------------
+ETA_RANGE = (5e-4, 1.5)
+"""The compute exponents η that :func:`fit_overtraining` searches (its N and D exponents are 2η)."""
+
+MAX_RUNS = 100_000
+"""Most runs :func:`fit_overtraining` accepts (its work grows linearly with the number of runs)."""
+
+
+@dataclass(frozen=True)
+class OvertrainingFit:
+    """Result of :func:`fit_overtraining`.
+
+    Attributes
+    ----------
+    law : OvertrainingLaw
+        The fitted L(C, M) = E + (a·M^η + b·M^−η)·C^−η; its ``code_params`` are Gadre et al.'s (α, β, b, E).
+    ssr : float
+        Sum of squared residuals of the loss, (nats/token)².
+    n_points : int
+        Runs fitted.
+    at_bound : bool
+        Whether η landed on an end of :data:`ETA_RANGE` (then the optimum may lie outside it).
+    n_solves : int
+        Linear least-squares solves spent (one per trial η).
+    """
+
+    law: OvertrainingLaw
+    ssr: float
+    n_points: int
+    at_bound: bool
+    n_solves: int
+
+    def loss(self, N: ArrayLike, D: ArrayLike):
+        """The fitted law's loss (nats/token) for N parameters trained on D tokens."""
+        return self.law.loss(N, D)
+
+
+def fit_overtraining(N: ArrayLike, D: ArrayLike, loss: ArrayLike) -> OvertrainingFit:
+    """Least-squares fit of Gadre et al.'s over-training law to runs (N, D, loss).
+
+    Minimises Σ (loss − L(N, D))² over E, a, b, η, the objective of Gadre et al.'s (2024) multi-start
+    ``curve_fit`` (``scaling/laws.py``, ``curve_fit_powlaw_ours``). Written in N and D the law is
+    E + A/N^(2η) + B/D^(2η), linear in (E, A, B) at fixed η, so the fit solves that linear problem for every
+    η of a 200-point log grid over :data:`ETA_RANGE`, refines each local minimum with Brent's method and
+    keeps the best: the global optimum in that range, with no starting points. Coefficients are not
+    constrained in sign (nor are theirs). Meant for chapters/04_fitting.ipynb and chapters/05_overtraining.ipynb
+    (issue 13).
+
+    Parameters
+    ----------
+    N, D, loss : arrays of shape (k,)
+        Parameters, training tokens and final loss (nats/token) per run; 4 <= k <= :data:`MAX_RUNS`, and
+        the runs must span at least two token multipliers M = D/N (else A and B cannot be told apart).
+
+    Returns
+    -------
+    OvertrainingFit
+    """
+    n, d, y = _columns({"N": "parameters", "D": "tokens", "loss": "nats/token"}, {"N": N, "D": D, "loss": loss}, 4)
+    if n.size > MAX_RUNS:
+        raise ValueError(f"fit_overtraining accepts at most {MAX_RUNS} runs; got {n.size}")
+    log_m = np.log(d) - np.log(n)
+    if np.ptp(log_m) <= 1e-9 * max(1.0, float(np.abs(log_m).max())):
+        raise ValueError("the runs must span at least two token multipliers M = D/N; all have "
+                         f"M = {float(np.exp(log_m[0])):.6g} tokens per parameter")
+    log_n, log_d = np.log(n), np.log(d)
+
+    def design(eta: float) -> np.ndarray:
+        return np.column_stack([np.exp(-2 * eta * log_n), np.exp(-2 * eta * log_d), np.ones_like(log_n)])
+
+    best = _profile.profile_fit(design, y, *ETA_RANGE)
+    A, B, E = (float(c) for c in best.coef)
+    six = FLOP_PER_PARAM_TOKEN_TRAIN ** best.p
+    law = OvertrainingLaw(E=E, a=A * six, b=B * six, eta=best.p, name="over-training law fit")
+    return OvertrainingFit(law=law, ssr=best.ssr, n_points=int(n.size), at_bound=best.at_bound,
+                           n_solves=best.n_solves)
