@@ -14,38 +14,15 @@ says so and exits with status 0.
 from __future__ import annotations
 
 import argparse
-import itertools
 import time
-import warnings
 
 import numpy as np
-from scipy.optimize import curve_fit
 
 from scalinglaws.downstream import fit_downstream
 from scalinglaws.fit import fit_approach3, fit_overtraining
 from scalinglaws.runs import TRAINING_SETS, data_dir, load_runs, relative_error
 
-
-def their_law(x, alpha, beta, b, E):
-    N, M = x
-    return alpha * N**b + beta * 6 ** (b / 2) * (M * N) ** b + E
-
-
-def their_fit(N, M, y):
-    best, best_ssr = None, np.inf
-    for p0 in itertools.product([1e2, 3e2, 1e3, 3e3], [1e2, 3e2, 1e3, 3e3], [-0.1, -0.3], [0.0, 1.0, 2.0, 10.0]):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            popt, _ = curve_fit(their_law, np.array([N, M]), y, p0=list(p0), maxfev=10000)
-        ssr = float(np.sum((y - their_law(np.array([N, M]), *popt)) ** 2))
-        if ssr < best_ssr:
-            best, best_ssr = popt, ssr
-    return best, best_ssr
-
-
-def their_downstream(x, y):
-    popt, _ = curve_fit(lambda t, a, b, E: E - a * np.exp(-b * t), x, y, maxfev=10000)
-    return popt
+from gadre_baseline import their_downstream, their_fit
 
 
 def best_time(fn, repeat):

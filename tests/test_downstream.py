@@ -3,21 +3,27 @@
 Synthetic (loss, error) pairs from a known law run always; the checks on their real runs are opt-in (marker
 ``gadre2024``: set SCALINGLAWS_GADRE2024 to the folder tools/build_gadre2024.py writes)."""
 import math
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy.optimize import curve_fit
 
 from scalinglaws.downstream import DownstreamLaw, fit_downstream
 from scalinglaws.fit import fit_overtraining
 from scalinglaws.runs import GADRE_2024_FIG1_RELATIVE_ERROR, TRAINING_SETS, load_runs
 
 
+# Their fit_ds step, written once in benchmarks/gadre_baseline.py: one curve_fit from scipy's default start.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from gadre_baseline import their_downstream  # noqa: E402
+
+
 def their_downstream_fit(x, y):
-    """Their fit_ds step: one curve_fit of E − a·exp(−b·L) from scipy's default start (1, 1, 1)."""
-    popt, _ = curve_fit(lambda t, a, b, E: E - a * np.exp(-b * t), x, y, maxfev=10000)
+    """Their fitted (a, b, E) and its sum of squared residuals."""
+    popt = their_downstream(x, y)
     return popt, float(np.sum((y - (popt[2] - popt[0] * np.exp(-popt[1] * x))) ** 2))
 
 

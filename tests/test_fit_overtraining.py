@@ -2,38 +2,22 @@
 
 Synthetic runs drawn from a known law run always; the checks on their real runs are opt-in (marker
 ``gadre2024``: set SCALINGLAWS_GADRE2024 to the folder tools/build_gadre2024.py writes)."""
-import itertools
 import math
-import warnings
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy.optimize import curve_fit
 
 from scalinglaws.fit import fit_overtraining
 from scalinglaws.overtraining import OvertrainingLaw
 from scalinglaws.runs import GADRE_2024_FIG1_RELATIVE_ERROR, TRAINING_SETS, load_runs, relative_error
 
-
-def their_law(x, alpha, beta, b, E):
-    """Their powlaw_ours, written from its definition: alpha·N^b + beta·6^(b/2)·(M·N)^b + E."""
-    N, M = x
-    return alpha * N**b + beta * 6 ** (b / 2) * (M * N) ** b + E
-
-
-def their_fit(N, M, y):
-    """Their curve_fit_powlaw_ours: curve_fit from each of 4·4·2·4 = 128 starts, the lowest residual wins."""
-    best, best_ssr = None, np.inf
-    for p0 in itertools.product([1e2, 3e2, 1e3, 3e3], [1e2, 3e2, 1e3, 3e3], [-0.1, -0.3], [0.0, 1.0, 2.0, 10.0]):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            popt, _ = curve_fit(their_law, np.array([N, M]), y, p0=list(p0), maxfev=10000)
-        ssr = float(np.sum((y - their_law(np.array([N, M]), *popt)) ** 2))
-        if ssr < best_ssr:
-            best, best_ssr = popt, ssr
-    return best, best_ssr
+# Their procedure, written once: the benchmark's baseline is the test's reference.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from gadre_baseline import their_fit, their_law  # noqa: E402
 
 
 # Synthetic runs laid out as theirs: four sizes at M = 20 and the smallest at M = 320 (their five-run fit
