@@ -26,8 +26,8 @@ __all__ = ["Score", "judge", "budgets_of", "campaign_notes", "N_TOLERANCE_DECADE
 N_TOLERANCE_DECADES = 0.3
 """|log10(predicted / true N_opt)| at which the N_opt points reach zero (0.3 decades ≈ a factor 2)."""
 
-LOSS_TOLERANCE = 0.03
-"""|predicted / true loss − 1| at which the loss points reach zero (3%)."""
+LOSS_TOLERANCE = 0.05
+"""|predicted / true loss − 1| at which the loss points reach zero (5%)."""
 
 MIN_SIZES = 5
 """Model sizes per budget below which a note warns that the parabola rests on too few noisy points."""
