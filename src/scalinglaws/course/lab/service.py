@@ -33,6 +33,10 @@ __all__ = ["token_for", "token_digest", "register_roster", "LabService", "make_s
 MAX_BODY_BYTES = 4096
 """Largest request body accepted (bytes)."""
 
+LISTEN_BACKLOG = 1024
+"""Pending connections the listening socket queues (socketserver's default of 5 resets a class connecting at
+once; the kernel may cap it at net.core.somaxconn)."""
+
 _RUN_FIELDS = {"n_layer", "d_model", "n_heads", "lr", "tokens", "flop"}
 _PREDICTION_FIELDS = {"N_opt", "loss"}
 _MENU = {"n_layer": MENU_LAYERS, "d_model": MENU_D_MODEL, "min_head_dim": MIN_HEAD_DIM, "lr_range": LR_RANGE,
@@ -210,6 +214,9 @@ class _Handler(BaseHTTPRequestHandler):
 def make_server(ledger: Ledger, secret: bytes, host: str = "127.0.0.1", port: int = 8765) -> ThreadingHTTPServer:
     """A ready-to-serve ThreadingHTTPServer for the students registered in ``ledger`` (port 0: any free port)."""
     handler = type("LabHandler", (_Handler,), {"service": LabService(ledger, secret)})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    return _Server((host, port), handler)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
