@@ -17,7 +17,7 @@ from scalinglaws.course.lab.world import (MENU_D_MODEL, MENU_LAYERS, MIN_HEAD_DI
 from scalinglaws.fit import BOOTSTRAP_GRID, fit_approach2, fit_approach3
 from scalinglaws.transformer import non_embedding_params
 
-__all__ = ["SHAPES", "shape_for", "suggested_lr", "isoflop_plan", "plan_cost", "predict", "MAX_PLAN_RUNS"]
+__all__ = ["WORKED_BUDGETS", "worked_plan", "SHAPES", "shape_for", "suggested_lr", "isoflop_plan", "plan_cost", "predict", "MAX_PLAN_RUNS"]
 
 HEAD_DIM = 64
 """Head dimension the planner aims for (fewer heads when d_model is small, never below MIN_HEAD_DIM)."""
@@ -30,6 +30,9 @@ GUESS_TOKENS_PER_PARAM = 20.0
 
 MAX_PLAN_RUNS = 200
 """Most runs one plan may hold."""
+
+WORKED_BUDGETS = (1e15, 3e15, 1e16, 3e16, 1e17)
+"""The worked campaign's budgets in FLOP: two decades, the largest 100× below the target."""
 
 
 def _shapes() -> list[tuple[int, int, int]]:
@@ -78,6 +81,11 @@ def isoflop_plan(budgets: Sequence[float], sizes_per_budget: int = 7, spread_dec
             plan.append(dict(n_layer=layers, d_model=width, n_heads=heads, flop=float(budget),
                              lr=float(f"{suggested_lr(n) if lr is None else lr:.3g}")))
     return plan
+
+
+def worked_plan() -> list[dict]:
+    """The worked campaign: 7 sizes over 1.5 decades at each of :data:`WORKED_BUDGETS`, lr by Porian's rule."""
+    return isoflop_plan(WORKED_BUDGETS, sizes_per_budget=7)
 
 
 def plan_cost(plan: Sequence[dict]) -> float:
