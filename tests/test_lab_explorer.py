@@ -31,7 +31,7 @@ def test_the_explorer_shows_the_runs_so_far_and_fits_the_static_limit():
     explorer = LabExplorer()
     values = explorer.controls[0].values
     assert values[0] == 0 and values[-1] == len(explorer.runs) and len(values) <= STATIC_FRAME_LIMIT
-    assert explorer.update(shown=0).startswith("after 0 of 35 runs: spent 0.000e+00")
+    assert explorer.update(shown=0).startswith(f"after 0 of {len(worked_plan())} runs: spent 0.000e+00")
     text = explorer.update(shown=7)
     assert f"spent {explorer.progress.spent[6]:.3e}" in text and "run 7:" in text
     shown = sum(len(line.get_xdata()) for line, _ in explorer.groups)

@@ -2,15 +2,16 @@
 import numpy as np
 import pytest
 
-from scalinglaws.course.lab.campaign import SHAPES, isoflop_plan, plan_cost, predict, shape_for, suggested_lr
+from scalinglaws.course.lab.campaign import (SHAPES, isoflop_plan, plan_cost, predict, shape_for, suggested_lr,
+                                             worked_plan)
 from scalinglaws.course.lab.client import LocalLab
 from scalinglaws.course.lab.ledger import Prediction
 from scalinglaws.course.lab.scoring import LOSS_TOLERANCE, N_TOLERANCE_DECADES, judge
 from scalinglaws.course.lab.world import LAB_BUDGET_FLOP, World
 from scalinglaws.transformer import non_embedding_params
 
-WELL_PLANNED = isoflop_plan([1e15, 3e15, 1e16, 3e16, 1e17], sizes_per_budget=7)
-"""Five budgets over two decades, seven sizes each around the 20-tokens-per-parameter guess, lr by Porian's rule."""
+WELL_PLANNED = worked_plan()
+"""Five budgets over two decades, nine sizes over 2.5 decades at each, lr by Porian's rule."""
 
 POORLY_PLANNED = isoflop_plan([3e16, 5e16, 1e17], sizes_per_budget=3, spread_decades=1.0, lr=1e-3)
 """Three budgets within 3.3x, three sizes each, one learning rate for every size."""

@@ -7,7 +7,6 @@ import pytest
 from scalinglaws.course.lab.client import BudgetExceeded, LocalLab, open_lab
 from scalinglaws.course.lab.world import (LR_SENSITIVITY, MAX_RUN_FLOP, PORIAN_2024_LR, RunSpec, World, anchor,
                                           world_seed_for)
-from scalinglaws.laws import BESIROGLU_2024
 
 
 def test_params_and_flop_are_kaplans_count_and_six_N_D():
@@ -68,7 +67,7 @@ def test_run_to_run_noise_has_the_anchors_size():
 
 def test_worlds_scatter_around_the_anchor_and_the_truth_is_the_worlds_optimum():
     truths = np.array([World.from_seed(s).truth(1e19).N for s in range(40)])
-    anchor_n = BESIROGLU_2024.optimal_allocation(1e19).N
+    anchor_n = anchor().law.optimal_allocation(1e19).N
     assert 0.5 < np.median(truths / anchor_n) < 2
     assert np.ptp(np.log10(truths)) > 0.2  # the published law is not the answer
     world = World.from_seed(5)

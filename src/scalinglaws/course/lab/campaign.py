@@ -84,8 +84,12 @@ def isoflop_plan(budgets: Sequence[float], sizes_per_budget: int = 7, spread_dec
 
 
 def worked_plan() -> list[dict]:
-    """The worked campaign: 7 sizes over 1.5 decades at each of :data:`WORKED_BUDGETS`, lr by Porian's rule."""
-    return isoflop_plan(WORKED_BUDGETS, sizes_per_budget=7)
+    """The worked campaign: 9 sizes over 2.5 decades at each of :data:`WORKED_BUDGETS`, lr by Porian's rule.
+
+    Wide profiles: where the valley lies is not known in advance (a world's optimum can sit far from
+    20 tokens per parameter), and a profile must reach both walls for its parabola to find the floor.
+    """
+    return isoflop_plan(WORKED_BUDGETS, sizes_per_budget=9, spread_decades=2.5)
 
 
 def plan_cost(plan: Sequence[dict]) -> float:
@@ -96,12 +100,16 @@ def plan_cost(plan: Sequence[dict]) -> float:
 def predict(runs: Sequence[RunRecord], target_flop: float = TARGET_FLOP) -> Prediction:
     """N_opt from Approach 2 (parabola per budget) and the loss from Approach 3, at ``target_flop``.
 
+    When Approach 2 cannot fit (fewer than two budgets with an interior minimum), N_opt comes from Approach 3 too.
     Approach 3 starts from the reduced :data:`~scalinglaws.fit.BOOTSTRAP_GRID` (fast enough for many seeds).
     """
     n = np.array([r.params for r in runs], dtype=float)
     c = np.array([float(f"{r.flop:.2g}") for r in runs])
     d = np.array([r.tokens for r in runs], dtype=float)
     loss = np.array([r.loss for r in runs])
-    frontier = fit_approach2(n, c, loss)
-    law = fit_approach3(n, d, loss, init_grid=BOOTSTRAP_GRID).law
-    return Prediction(float(frontier.predict_N(target_flop)), float(law.optimal_allocation(target_flop).loss))
+    best = fit_approach3(n, d, loss, init_grid=BOOTSTRAP_GRID).law.optimal_allocation(target_flop)
+    try:
+        n_opt = float(fit_approach2(n, c, loss).predict_N(target_flop))
+    except ValueError:  # no two IsoFLOP profiles with an interior minimum
+        n_opt = float(best.N)
+    return Prediction(n_opt, float(best.loss))

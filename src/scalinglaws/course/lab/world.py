@@ -7,7 +7,10 @@ A run is specified as a practitioner specifies one (:class:`RunSpec`): a Transfo
 
 with N = 12·n_layer·d_model² from :func:`scalinglaws.transformer.non_embedding_params`, D the tokens,
 lr_opt(N) = c·N^-0.36 (Porian et al. 2024's fit, coefficient perturbed per world), and z a standard normal drawn
-from a hash of the world's seed and the query, so the same world answers the same query identically.
+from a hash of the world's seed and the query, so the same world answers the same query identically. Worlds are
+drawn around :func:`anchor`, a fit to real runs (Gadre et al. 2024). Simplifications: the lab's N is
+non-embedding while the anchor's runs count all parameters, and the lab's smallest runs lie below the anchor's
+smallest model (11M parameters), so the law is extrapolated there.
 Taught in chapters/08_lab.ipynb.
 """
 from __future__ import annotations
@@ -22,7 +25,11 @@ import numpy as np
 
 from scalinglaws._validate import as_int, as_positive
 from scalinglaws.compute import FLOP_PER_PARAM_TOKEN_TRAIN
+from scipy.stats import norm
+
+from scalinglaws.fit import fit_approach3
 from scalinglaws.laws import BESIROGLU_2024, Allocation, ChinchillaLaw
+from scalinglaws.runs import load_runs
 from scalinglaws.transformer import non_embedding_params
 
 __all__ = ["Anchor", "anchor", "RunSpec", "World", "MENU_LAYERS", "MENU_D_MODEL", "MIN_HEAD_DIM",
@@ -66,7 +73,8 @@ LR_RANGE = (1e-5, 1.0)
 WORLD_SPREAD = {"E": (1.769, 1.871), "alpha": (0.317, 0.373), "beta": (0.331, 0.415)}
 """Besiroglu et al. 2024's 95% bootstrap intervals (arXiv 2404.10102, notebook) of E, alpha, beta around their
 refit (:data:`~scalinglaws.laws.BESIROGLU_2024`). A world moves each of the anchor's values by a relative amount
-drawn uniformly within the interval's relative width: worlds differ as much as the real data leave uncertain."""
+drawn uniformly within that interval's relative half-width (±2.8% for E, ±8.1% for alpha, ±11.5% for beta): worlds
+differ about as much as a fit to a few hundred real runs leaves uncertain."""
 
 LR_COEFFICIENT_SPREAD = 0.3
 """Standard deviation of the world's ln(lr coefficient) around Porian et al.'s 3.7 (a teaching choice)."""
@@ -80,9 +88,11 @@ TERM_SPREAD = 0.3
 [-1, 1] (a teaching choice): N_opt at the target moves by up to about 2× from the anchor's, so the published
 law is not the answer."""
 
-STAND_IN_NOISE = 0.01
-"""Run-to-run noise (standard deviation of ln loss) until the anchor is a fit to shipped runs, whose residual
-scatter then sets it: the size chapter 4's synthetic runs use (``synthetic.isoflop_runs(noise=0.01)``)."""
+ANCHOR_TRAINING_SET = "c4_original"
+"""The worlds are anchored on Gadre et al.'s (2024) runs trained on C4 (:mod:`scalinglaws.runs`)."""
+
+ANCHOR_VALIDATION = "c4_val"
+"""...and on their C4 evaluation loss, the one Gadre et al.'s own laws fit."""
 
 
 @dataclass(frozen=True)
@@ -96,12 +106,24 @@ class Anchor:
 
 @lru_cache(maxsize=1)
 def anchor() -> Anchor:
-    """The worlds' anchor: the one place to change when the anchor becomes a fit to shipped real runs.
+    """The worlds' anchor, computed: Approach 3 fitted to Gadre et al.'s (2024) real runs on C4.
 
-    Now Besiroglu et al.'s (2024) refit of Hoffmann et al.'s runs (:data:`~scalinglaws.laws.BESIROGLU_2024`),
-    with :data:`STAND_IN_NOISE`. Taught in chapters/08_lab.ipynb.
+    ``law`` is :func:`~scalinglaws.fit.fit_approach3` (Hoffmann's estimator) on the runs of
+    :data:`ANCHOR_TRAINING_SET` (11M to 6.9B parameters, 5 to 640 tokens per parameter) and their
+    :data:`ANCHOR_VALIDATION` loss. ``noise`` is the robust scatter of its log residuals (median absolute
+    deviation scaled to a normal's sd): an upper bound on run-to-run noise, since it includes the law's misfit.
+    Taught in chapters/08_lab.ipynb.
     """
-    return Anchor(BESIROGLU_2024, STAND_IN_NOISE, "Besiroglu et al. 2024 refit of Hoffmann et al. 2022's runs")
+    runs = load_runs()
+    pick = runs.take(runs.training_set == ANCHOR_TRAINING_SET)
+    loss = pick.loss[ANCHOR_VALIDATION]
+    law = fit_approach3(pick.N, pick.D, loss).law
+    residual = np.log(loss) - np.log(law.loss(pick.N, pick.D))
+    noise = float(np.median(np.abs(residual - np.median(residual))) / norm.ppf(0.75))
+    fitted = ChinchillaLaw(law.E, law.A, law.B, law.alpha, law.beta,
+                           name=f"Approach 3 on Gadre et al. 2024's {len(pick)} C4 runs")
+    return Anchor(fitted, noise, f"fit_approach3 on {len(pick)} runs of Gadre et al. 2024 "
+                                 f"({ANCHOR_TRAINING_SET}, {ANCHOR_VALIDATION} loss)")
 
 
 # --- a run ------------------------------------------------------------------------------------------------
