@@ -5,11 +5,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scalinglaws.course.lab.client import AuthError, BudgetExceeded, RemoteLab
 from scalinglaws.course.lab.grade import grade_class
-from scalinglaws.course.lab.ledger import Ledger
-from scalinglaws.course.lab.service import make_server, register_roster, token_for
+from scalinglaws.course.lab.ledger import LabError, Ledger, Prediction
+from scalinglaws.course.lab.service import LabService, make_server, register_roster, token_for
 from scalinglaws.course.lab.world import RunSpec, World, world_seed_for
 
 SECRET = b"test-secret-0123456789"
@@ -157,3 +159,50 @@ def test_the_remote_client_offers_the_local_api_and_grading_reads_the_ledger(ser
     assert rows["bob"]["runs"] == 5 and rows["bob"]["predicted_N_opt"] == 2.5e8
     truth = World.from_seed(world_seed_for(SECRET, "bob")).truth()
     assert rows["bob"]["true_N_opt"] == pytest.approx(truth.N)
+
+
+def test_a_student_at_the_run_limit_is_refused_clearly(tmp_path, monkeypatch):
+    import scalinglaws.course.lab.ledger as ledger_module
+
+    monkeypatch.setattr(ledger_module, "MAX_RUNS", 2)
+    ledger = Ledger(tmp_path / "limit.sqlite")
+    register_roster(ledger, SECRET, ["ann"])
+    spec = RunSpec.make(**RUN)
+    ledger.spend("ann", spec, 3.0)
+    ledger.spend("ann", spec, 3.0)
+    with pytest.raises(LabError, match="the most the lab allows") as refused:
+        ledger.spend("ann", spec, 3.0)
+    assert refused.value.status == 409 and ledger.spent("ann") == 2 * COST
+
+
+BODY_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=True),
+                        st.text(max_size=4), st.lists(st.integers(), max_size=2),
+                        st.sampled_from([4, 256, 3e-3, 1e15, 10**8]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(body=st.one_of(st.dictionaries(st.sampled_from(sorted(RUN) + ["flop", "who"]), BODY_VALUES),
+                      st.lists(st.integers(), max_size=2), st.text(max_size=4)))
+def test_any_run_body_is_answered_or_refused_with_a_4xx_and_charged_only_when_answered(body):
+    ledger = Ledger(":memory:")
+    register_roster(ledger, SECRET, ["ann"])
+    service = LabService(ledger, SECRET)
+    try:
+        answer = service.run("ann", body)
+    except LabError as error:
+        assert 400 <= error.status < 500 and ledger.spent("ann") == 0
+    else:
+        assert ledger.spent("ann") == answer["run"]["flop"] > 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.dictionaries(st.sampled_from(["N_opt", "loss", "score"]), BODY_VALUES))
+def test_any_prediction_body_is_stored_or_refused_with_a_4xx(body):
+    ledger = Ledger(":memory:")
+    register_roster(ledger, SECRET, ["ann"])
+    try:
+        LabService(ledger, SECRET).submit("ann", body)
+    except LabError as error:
+        assert 400 <= error.status < 500 and ledger.prediction("ann") is None
+    else:
+        assert ledger.prediction("ann") == Prediction(float(body["N_opt"]), float(body["loss"]))

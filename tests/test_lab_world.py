@@ -3,6 +3,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scalinglaws.course.lab.client import BudgetExceeded, LocalLab, open_lab
 from scalinglaws.course.lab.world import (LR_SENSITIVITY, MAX_RUN_FLOP, PORIAN_2024_LR, RunSpec, World, anchor,
@@ -96,3 +98,20 @@ def test_class_world_seeds_depend_on_secret_and_student():
 def test_open_lab_asks_for_seed_or_url_and_token():
     with pytest.raises(ValueError, match="either seed"):
         open_lab(seed=1, url="http://x")
+
+
+JSONISH = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30), st.floats(allow_nan=True),
+                    st.text(max_size=4), st.lists(st.floats(), max_size=2), st.sampled_from([4, 256, 1e-3, 1e15]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(n_layer=JSONISH, d_model=JSONISH, n_heads=JSONISH, lr=JSONISH, amount=JSONISH,
+       by_flop=st.booleans())
+def test_any_malformed_run_is_a_value_error_naming_what_is_allowed(n_layer, d_model, n_heads, lr, amount, by_flop):
+    kwargs = {"flop" if by_flop else "tokens": amount}
+    try:
+        spec = RunSpec.make(n_layer, d_model, n_heads, lr, **kwargs)
+    except ValueError as error:
+        assert "must" in str(error) or "give exactly one" in str(error)
+    else:
+        assert spec.params == 12 * spec.n_layer * spec.d_model**2 and spec.flop <= MAX_RUN_FLOP

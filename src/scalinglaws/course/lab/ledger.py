@@ -14,7 +14,10 @@ from pathlib import Path
 
 from scalinglaws.course.lab.world import RunSpec
 
-__all__ = ["LabError", "BudgetExceeded", "RunRecord", "Prediction", "Ledger"]
+__all__ = ["LabError", "BudgetExceeded", "RunRecord", "Prediction", "Ledger", "MAX_RUNS"]
+
+MAX_RUNS = 2000
+"""Most runs one student may log (bounds the ledger and the grading work; a good campaign needs about 50)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS students (
@@ -144,6 +147,10 @@ class Ledger:
                                       (student,)).fetchone()
             if spent + spec.flop > row[0]:
                 raise BudgetExceeded(spec.flop, row[0] - spent, row[0])
+            if count >= MAX_RUNS:
+                error = LabError(f"you have logged {count} runs, the most the lab allows ({MAX_RUNS})")
+                error.status, error.code = 409, "run_limit"
+                raise error
             db.execute("INSERT INTO runs (student, n_layer, d_model, n_heads, tokens, lr, params, flop, loss) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (student, spec.n_layer, spec.d_model, spec.n_heads, spec.tokens, spec.lr, spec.params,

@@ -171,6 +171,9 @@ class _Handler(BaseHTTPRequestHandler):
                                              "remaining_flop": error.remaining, "budget_flop": error.budget}
         except LabError as error:
             status, payload = error.status, {"error": error.code, "message": str(error)}
+        except Exception as error:  # a bug, not the client's fault: say so rather than drop the connection
+            status, payload = 500, {"error": "internal", "message": f"the lab failed on this request ({error!r}); "
+                                                                     "nothing was charged unless a run was logged"}
         self._send(status, payload)
 
     def _route(self, method: str) -> dict:

@@ -152,7 +152,7 @@ class RunSpec:
         if width % heads or width // heads < MIN_HEAD_DIM:
             raise ValueError(f"n_heads must divide d_model = {width} with d_model/n_heads >= {MIN_HEAD_DIM}; "
                              f"got n_heads = {heads}")
-        rate = float(as_positive("lr", lr, "learning rate"))
+        rate = _positive_number("lr", lr, "learning rate")
         if not LR_RANGE[0] <= rate <= LR_RANGE[1]:
             raise ValueError(f"lr must be between {LR_RANGE[0]:g} and {LR_RANGE[1]:g}; got {rate:g}")
         n = int(non_embedding_params(layers, width))
@@ -160,7 +160,7 @@ class RunSpec:
         spec = cls(layers, width, heads, count, float(f"{rate:.6g}"))
         if not MIN_RUN_FLOP <= spec.flop <= MAX_RUN_FLOP:
             raise ValueError(f"a run must cost {MIN_RUN_FLOP:.0e} to {MAX_RUN_FLOP:.0e} FLOP (6·N·D); this one "
-                             f"costs {spec.flop:.3e} (N = {n:,} parameters, D = {count:,} tokens)")
+                             f"costs {spec.flop:.3e} (N = {n:,} parameters, D = {count:.3e} tokens)")
         return spec
 
     @property
@@ -184,11 +184,18 @@ def _on_menu(name: str, value, menu: tuple[int, ...]) -> int:
     return int(value)
 
 
+def _positive_number(name: str, value, unit: str) -> float:
+    """One finite positive real number (not a bool, string or array), else a ValueError."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be one positive number ({unit}); got {value!r}")
+    return float(as_positive(name, float(value), unit))
+
+
 def _tokens(tokens, flop, params: int) -> int:
     if (tokens is None) == (flop is None):
         raise ValueError("give exactly one of tokens (training tokens) or flop (training FLOP, 6·N·D)")
     if flop is not None:
-        tokens = math.floor(float(as_positive("flop", flop, "FLOP")) / (FLOP_PER_PARAM_TOKEN_TRAIN * params))
+        tokens = math.floor(_positive_number("flop", flop, "FLOP") / (FLOP_PER_PARAM_TOKEN_TRAIN * params))
         return as_int("tokens (from flop)", tokens, minimum=1)
     if isinstance(tokens, float) and tokens.is_integer():
         tokens = int(tokens)
