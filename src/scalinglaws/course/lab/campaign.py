@@ -68,6 +68,9 @@ def isoflop_plan(budgets: Sequence[float], sizes_per_budget: int = 7, spread_dec
     """
     k = as_int("sizes_per_budget", sizes_per_budget, minimum=1)
     c = np.atleast_1d(as_positive("budgets", budgets, "FLOP"))
+    spread_decades = float(as_positive("spread_decades", spread_decades, "decades of N"))
+    if not np.isfinite(centre_shift_decades):
+        raise ValueError(f"centre_shift_decades must be a finite number of decades; got {centre_shift_decades!r}")
     if c.size * k > MAX_PLAN_RUNS:
         raise ValueError(f"a plan may hold at most {MAX_PLAN_RUNS} runs; got {c.size} budgets × {k} sizes")
     plan = []

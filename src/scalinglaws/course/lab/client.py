@@ -12,6 +12,7 @@ import json
 import urllib.error
 import urllib.request
 
+from scalinglaws._validate import as_int
 from scalinglaws.course.lab.ledger import BudgetExceeded, LabError, Ledger, Prediction, RunRecord
 from scalinglaws.course.lab.scoring import Score, judge
 from scalinglaws.course.lab.world import LAB_BUDGET_FLOP, TARGET_FLOP, RunSpec, World
@@ -35,7 +36,7 @@ class LocalLab:
     def __init__(self, seed: int = 0, budget_flop: int = LAB_BUDGET_FLOP):
         self.world = World.from_seed(seed)
         self._ledger = Ledger(":memory:")
-        self._ledger.add_student(SELF, "-", budget_flop)
+        self._ledger.add_student(SELF, "-", as_int("budget_flop", budget_flop, minimum=1))
         self.budget = self._ledger.budget(SELF)
         self.target_flop = TARGET_FLOP
 
@@ -83,14 +84,17 @@ class RemoteLab:
         return RunRecord(**self._call("POST", "/v1/runs", body)["run"])
 
     def runs(self) -> list[RunRecord]:
+        """Every run so far, oldest first (from the service's ledger)."""
         return [RunRecord(**r) for r in self._call("GET", "/v1/runs")["runs"]]
 
     @property
     def spent(self) -> int:
+        """FLOP spent so far."""
         return int(self._call("GET", "/v1/me")["spent_flop"])
 
     @property
     def remaining(self) -> int:
+        """FLOP left."""
         return int(self._call("GET", "/v1/me")["remaining_flop"])
 
     def submit(self, N_opt: float, loss: float) -> None:
@@ -115,8 +119,7 @@ def _error_from(status: int, raw: bytes) -> Exception:
         payload = {"message": raw.decode(errors="replace")}
     message = payload.get("message", f"HTTP {status}")
     if payload.get("error") == BudgetExceeded.code:
-        error = BudgetExceeded(payload["cost_flop"], payload["remaining_flop"], payload["budget_flop"])
-        return error
+        return BudgetExceeded(payload["cost_flop"], payload["remaining_flop"], payload["budget_flop"])
     if status == 401:
         return AuthError(message)
     if payload.get("error") == "invalid_run":

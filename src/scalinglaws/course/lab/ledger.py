@@ -115,6 +115,8 @@ class Ledger:
     # --- students -------------------------------------------------------------------------------------
     def add_student(self, student: str, token_sha256: str, budget_flop: int) -> None:
         """Register a student (idempotent: an existing student keeps their runs; token and budget are updated)."""
+        if not isinstance(budget_flop, int) or isinstance(budget_flop, bool) or budget_flop < 1:
+            raise ValueError(f"budget_flop must be a whole number of FLOP >= 1; got {budget_flop!r}")
         with self._write() as db:
             db.execute("INSERT INTO students VALUES (?, ?, ?) ON CONFLICT(student) DO UPDATE SET "
                        "token_sha256 = excluded.token_sha256, budget_flop = excluded.budget_flop",

@@ -87,14 +87,17 @@ class LabService:
         return student
 
     def world(self, student: str) -> World:
+        """The student's private world (seed derived from the secret)."""
         return World.from_seed(world_seed_for(self.secret, student))
 
     def me(self, student: str) -> dict:
+        """``GET /v1/me``: budget, spent and remaining FLOP, runs so far, target budget and menu."""
         budget, spent = self.ledger.budget(student), self.ledger.spent(student)
         return {"student": student, "budget_flop": budget, "spent_flop": spent, "remaining_flop": budget - spent,
                 "runs": len(self.ledger.runs(student)), "target_flop": TARGET_FLOP, "menu": _MENU}
 
     def run(self, student: str, body: dict) -> dict:
+        """``POST /v1/runs``: validate the run, compute its loss in the student's world, charge and log it."""
         _fields(body, _RUN_FIELDS, required={"n_layer", "d_model", "n_heads", "lr"})
         try:
             spec = RunSpec.make(body["n_layer"], body["d_model"], body["n_heads"], body["lr"],
@@ -105,9 +108,11 @@ class LabService:
         return {"run": record.to_dict(), "remaining_flop": self.ledger.budget(student) - self.ledger.spent(student)}
 
     def runs(self, student: str) -> dict:
+        """``GET /v1/runs``: the student's run log, oldest first."""
         return {"runs": [r.to_dict() for r in self.ledger.runs(student)]}
 
     def submit(self, student: str, body: dict) -> dict:
+        """``POST /v1/prediction``: store N_opt (parameters) and loss (nats/token) at the target budget."""
         _fields(body, _PREDICTION_FIELDS, required=_PREDICTION_FIELDS)
         values = {}
         for name in _PREDICTION_FIELDS:
@@ -120,6 +125,7 @@ class LabService:
         return {"prediction": values, "message": "recorded; your instructor's grading reveals the score"}
 
     def prediction(self, student: str) -> dict:
+        """``GET /v1/prediction``: the stored prediction, or null."""
         found = self.ledger.prediction(student)
         return {"prediction": None if found is None else {"N_opt": found.N_opt, "loss": found.loss}}
 
