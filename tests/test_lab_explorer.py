@@ -1,5 +1,4 @@
 """The lab widget: its progress function, the worked campaign, and its frames."""
-import numpy as np
 import pytest
 
 from scalinglaws.course.explorers.lab import LabExplorer, campaign_progress, worked_campaign

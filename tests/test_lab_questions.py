@@ -1,7 +1,6 @@
 """The lab- questions: expected values by independent routes, and the hints for likely mistakes."""
 
 import numpy as np
-import pytest
 
 from scalinglaws.course.checks import evaluate
 from scalinglaws.course.questions import lab as ql
