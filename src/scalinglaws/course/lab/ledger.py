@@ -110,7 +110,10 @@ class Ledger:
         return db
 
     def _write(self):
-        return _Transaction(self._connection(), self._lock if self._memory else None)
+        # Writers of this process queue on a lock before BEGIN IMMEDIATE: SQLite's busy handler would otherwise
+        # make them poll with sleeps (up to seconds when the lock holder is descheduled). The transaction still
+        # guards against writers in other processes.
+        return _Transaction(self._connection(), self._lock)
 
     # --- students -------------------------------------------------------------------------------------
     def add_student(self, student: str, token_sha256: str, budget_flop: int) -> None:

@@ -25,7 +25,7 @@ from typing import Iterable
 
 from scalinglaws.course.lab.ledger import BudgetExceeded, LabError, Ledger, Prediction
 from scalinglaws.course.lab.world import (LAB_BUDGET_FLOP, LR_RANGE, MAX_RUN_FLOP, MENU_D_MODEL, MENU_LAYERS,
-                                          MIN_HEAD_DIM, MIN_RUN_FLOP, TARGET_FLOP, RunSpec, World,
+                                          MIN_HEAD_DIM, MIN_RUN_FLOP, TARGET_FLOP, RunSpec, World, anchor,
                                           world_seed_for)
 
 __all__ = ["token_for", "token_digest", "register_roster", "LabService", "make_server", "MAX_BODY_BYTES"]
@@ -222,6 +222,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 def make_server(ledger: Ledger, secret: bytes, host: str = "127.0.0.1", port: int = 8765) -> ThreadingHTTPServer:
     """A ready-to-serve ThreadingHTTPServer for the students registered in ``ledger`` (port 0: any free port)."""
+    anchor()  # fit the worlds' anchor now, not inside the first students' requests
     handler = type("LabHandler", (_Handler,), {"service": LabService(ledger, secret)})
     return _Server((host, port), handler)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -104,7 +105,9 @@ class Anchor:
     source: str
 
 
-@lru_cache(maxsize=1)
+_ANCHOR_LOCK = threading.Lock()
+
+
 def anchor() -> Anchor:
     """The worlds' anchor, computed: Approach 3 fitted to Gadre et al.'s (2024) real runs on C4.
 
@@ -112,8 +115,15 @@ def anchor() -> Anchor:
     :data:`ANCHOR_TRAINING_SET` (11M to 6.9B parameters, 5 to 640 tokens per parameter) and their
     :data:`ANCHOR_VALIDATION` loss. ``noise`` is the robust scatter of its log residuals (median absolute
     deviation scaled to a normal's sd): an upper bound on run-to-run noise, since it includes the law's misfit.
+    Computed once per process (about a second), under a lock so that concurrent first callers wait for it.
     Taught in chapters/08_lab.ipynb.
     """
+    with _ANCHOR_LOCK:
+        return _anchor()
+
+
+@lru_cache(maxsize=1)
+def _anchor() -> Anchor:
     runs = load_runs()
     pick = runs.take(runs.training_set == ANCHOR_TRAINING_SET)
     loss = pick.loss[ANCHOR_VALIDATION]
