@@ -17,7 +17,8 @@ from scalinglaws.course.lab.world import (MENU_D_MODEL, MENU_LAYERS, MIN_HEAD_DI
 from scalinglaws.fit import BOOTSTRAP_GRID, fit_approach2, fit_approach3
 from scalinglaws.transformer import non_embedding_params
 
-__all__ = ["WORKED_BUDGETS", "worked_plan", "SHAPES", "shape_for", "suggested_lr", "isoflop_plan", "plan_cost", "predict", "MAX_PLAN_RUNS"]
+__all__ = ["WORKED_BUDGETS", "worked_plan", "SHAPES", "shape_for", "suggested_lr", "isoflop_plan", "plan_cost",
+           "predict", "MAX_PLAN_RUNS"]
 
 HEAD_DIM = 64
 """Head dimension the planner aims for (fewer heads when d_model is small, never below MIN_HEAD_DIM)."""

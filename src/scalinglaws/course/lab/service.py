@@ -141,7 +141,8 @@ def _fields(body: dict, allowed: set[str], required: set[str]) -> None:
         raise _error(400, "bad_request", "the body must be a JSON object")
     unknown = sorted(set(body) - allowed)
     if unknown:
-        raise _error(400, "bad_request", f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+        raise _error(400, "bad_request",
+                     f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
     missing = sorted(required - set(body))
     if missing:
         raise _error(400, "bad_request", f"missing field(s) {', '.join(missing)}; required: "
@@ -152,9 +153,14 @@ _ROUTES = {("GET", "/v1/me"): "me", ("POST", "/v1/runs"): "run", ("GET", "/v1/ru
            ("POST", "/v1/prediction"): "submit", ("GET", "/v1/prediction"): "prediction"}
 
 
+IDLE_TIMEOUT = 120.0
+"""Seconds a connection may sit idle (or send a request slowly) before the service closes it."""
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "scalinglaws-lab/1"
+    timeout = IDLE_TIMEOUT
     service: LabService  # set by make_server
 
     def do_GET(self):

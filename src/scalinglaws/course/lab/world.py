@@ -154,7 +154,8 @@ class RunSpec:
     def make(cls, n_layer, d_model, n_heads, lr, tokens=None, flop=None) -> "RunSpec":
         """Validate a run: shape on the menu, exactly one of ``tokens`` / ``flop``, lr in :data:`LR_RANGE`.
 
-        ``flop`` (FLOP) fixes tokens = floor(flop / (6·N)), so the run costs at most ``flop``. Raises ValueError saying what is allowed.
+        ``flop`` (FLOP) fixes tokens = floor(flop / (6·N)), so the run costs at most ``flop``. Raises
+        ValueError saying what is allowed.
         """
         layers = _on_menu("n_layer", n_layer, MENU_LAYERS)
         width = _on_menu("d_model", d_model, MENU_D_MODEL)

@@ -68,12 +68,13 @@ def _prediction() -> tuple[float, float]:
 register(
     Question(
         "lab-run-flop", "number", _flop, rtol=1e-6, unit="FLOP",
-        prompt="FLOP charged for a run of 8 layers, d_model 512, on 2e8 tokens (C = 6·N·D, N = 12·n_layer·d_model²).",
+        prompt=("FLOP charged for a run of 8 layers, d_model 512, on 2e8 tokens "
+                "(C = 6·N·D, N = 12·n_layer·d_model²)."),
         hints=(
             Hint(lambda: _flop() / 3, "That is 2·N·D, the forward pass only: training adds the backward pass "
                                       "(4·N·D), 6·N·D in all."),
-            Hint(lambda: _flop() / 12, "N is 12·n_layer·d_model² (4 attention + 8 feed-forward weights per d_model² "
-                                       "per layer), not n_layer·d_model²."),
+            Hint(lambda: _flop() / 12, "N is 12·n_layer·d_model² (4 attention + 8 feed-forward weights per "
+                                       "d_model² per layer), not n_layer·d_model²."),
         ),
         hint="RunSpec.make(8, 512, 8, lr=1e-3, tokens=200_000_000).flop, or 6 · 12·8·512² · 2e8 by hand.",
     ),
