@@ -1,5 +1,6 @@
 """Lab worlds and run specs: parameter and FLOP accounting, the drifting lr optimum, deterministic noise."""
 import math
+import os
 
 import numpy as np
 import pytest
@@ -117,32 +118,20 @@ def test_any_malformed_run_is_a_value_error_naming_what_is_allowed(n_layer, d_mo
         assert spec.params == 12 * spec.n_layer * spec.d_model**2 and spec.flop <= MAX_RUN_FLOP
 
 
-def test_the_anchor_is_fitted_once_even_when_many_threads_ask_first(monkeypatch):
-    import threading
-
-    import scalinglaws.course.lab.world as world_module
-
-    calls = []
-    real_fit = world_module.fit_approach3
-    monkeypatch.setattr(world_module, "fit_approach3", lambda *a, **k: calls.append(1) or real_fit(*a, **k))
-    world_module._anchor.cache_clear()
-    results = []
-    threads = [threading.Thread(target=lambda: results.append(anchor())) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(calls) == 1 and len(results) == 8 and all(r is results[0] for r in results)
-
-
-def test_the_anchor_is_approach3_on_gadres_c4_runs_and_its_noise_their_robust_scatter():
+@pytest.mark.skipif(
+    not os.environ.get("SCALINGLAWS_GADRE2024"),
+    reason="opt-in: Gadre et al.'s runs are not shipped; build them with tools/build_gadre2024.py and set "
+           "SCALINGLAWS_GADRE2024 to the folder to refit the lab's recorded anchor",
+)
+def test_the_recorded_anchor_is_approach3_on_gadres_c4_runs_and_its_noise_their_robust_scatter():
     from scalinglaws.fit import fit_approach3
     from scalinglaws.runs import load_runs
 
     runs = load_runs()
     c4 = runs.take(runs.training_set == "c4_original")
     law = fit_approach3(c4.N, c4.D, c4.loss["c4_val"]).law
-    assert anchor().law.alpha == pytest.approx(law.alpha) and anchor().law.E == pytest.approx(law.E)
+    for name in ("E", "A", "B", "alpha", "beta"):
+        assert getattr(anchor().law, name) == pytest.approx(getattr(law, name), rel=1e-5), name
     residual = np.log(c4.loss["c4_val"] / law.loss(c4.N, c4.D))
     mad = np.median(np.abs(residual - np.median(residual)))
     assert anchor().noise == pytest.approx(1.4826 * mad, rel=1e-3)  # MAD of a normal = 0.6745 sd

@@ -228,7 +228,6 @@ class _Handler(BaseHTTPRequestHandler):
 
 def make_server(ledger: Ledger, secret: bytes, host: str = "127.0.0.1", port: int = 8765) -> ThreadingHTTPServer:
     """A ready-to-serve ThreadingHTTPServer for the students registered in ``ledger`` (port 0: any free port)."""
-    anchor()  # fit the worlds' anchor now, not inside the first students' requests
     handler = type("LabHandler", (_Handler,), {"service": LabService(ledger, secret)})
     return _Server((host, port), handler)
 

@@ -8,7 +8,7 @@ A run is specified as a practitioner specifies one (:class:`RunSpec`): a Transfo
 with N = 12·n_layer·d_model² from :func:`scalinglaws.transformer.non_embedding_params`, D the tokens,
 lr_opt(N) = c·N^-0.36 (Porian et al. 2024's fit, coefficient perturbed per world), and z a standard normal drawn
 from a hash of the world's seed and the query, so the same world answers the same query identically. Worlds are
-drawn around :func:`anchor`, a fit to real runs (Gadre et al. 2024). Simplifications: the lab's N is
+drawn around :data:`ANCHOR`, a fit to real runs (Gadre et al. 2024). Simplifications: the lab's N is
 non-embedding while the anchor's runs count all parameters, and the lab's smallest runs lie below the anchor's
 smallest model (11M parameters), so the law is extrapolated there.
 Taught in chapters/08_lab.ipynb.
@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,14 +25,10 @@ import numpy as np
 
 from scalinglaws._validate import as_int, as_positive
 from scalinglaws.compute import FLOP_PER_PARAM_TOKEN_TRAIN
-from scipy.stats import norm
-
-from scalinglaws.fit import fit_approach3
 from scalinglaws.laws import BESIROGLU_2024, Allocation, ChinchillaLaw
-from scalinglaws.runs import load_runs
 from scalinglaws.transformer import non_embedding_params
 
-__all__ = ["Anchor", "anchor", "RunSpec", "World", "MENU_LAYERS", "MENU_D_MODEL", "MIN_HEAD_DIM",
+__all__ = ["Anchor", "ANCHOR", "anchor", "RunSpec", "World", "MENU_LAYERS", "MENU_D_MODEL", "MIN_HEAD_DIM",
            "LAB_BUDGET_FLOP", "TARGET_FLOP", "MIN_RUN_FLOP", "MAX_RUN_FLOP", "PORIAN_2024_LR",
            "LR_SENSITIVITY", "LR_RANGE", "world_seed_for"]
 
@@ -105,35 +100,26 @@ class Anchor:
     source: str
 
 
-_ANCHOR_LOCK = threading.Lock()
+ANCHOR = Anchor(
+    law=ChinchillaLaw(E=1.62003, A=122.556, B=242.600, alpha=0.252576, beta=0.262227,
+                      name="Approach 3 on Gadre et al. 2024's 34 C4 runs"),
+    noise=0.01233,
+    source="fit_approach3 on the 34 runs of Gadre et al. 2024 trained on C4 (c4_original), C4 validation loss",
+)
+"""The law the worlds are drawn around: :func:`~scalinglaws.fit.fit_approach3` (Hoffmann's estimator) on the
+34 runs of Gadre et al. 2024 trained on C4 (:data:`ANCHOR_TRAINING_SET`, 11M to 6.9B parameters, 5 to 640
+tokens per parameter) and their :data:`ANCHOR_VALIDATION` loss, recorded to 6 significant digits. ``noise`` is
+the robust scatter of that fit's log residuals (median absolute deviation scaled to a normal's sd): an upper
+bound on run-to-run noise, since it includes the law's misfit.
+
+The runs themselves are not shipped with the course (data fetched from GitHub may not be committed here), so
+the constants are recorded; ``tests/test_lab_world.py`` refits them from the table when one is built locally
+(``tools/build_gadre2024.py``; opt-in with ``SCALINGLAWS_GADRE2024``)."""
 
 
 def anchor() -> Anchor:
-    """The worlds' anchor, computed: Approach 3 fitted to Gadre et al.'s (2024) real runs on C4.
-
-    ``law`` is :func:`~scalinglaws.fit.fit_approach3` (Hoffmann's estimator) on the runs of
-    :data:`ANCHOR_TRAINING_SET` (11M to 6.9B parameters, 5 to 640 tokens per parameter) and their
-    :data:`ANCHOR_VALIDATION` loss. ``noise`` is the robust scatter of its log residuals (median absolute
-    deviation scaled to a normal's sd): an upper bound on run-to-run noise, since it includes the law's misfit.
-    Computed once per process (about a second), under a lock so that concurrent first callers wait for it.
-    Taught in chapters/08_lab.ipynb.
-    """
-    with _ANCHOR_LOCK:
-        return _anchor()
-
-
-@lru_cache(maxsize=1)
-def _anchor() -> Anchor:
-    runs = load_runs()
-    pick = runs.take(runs.training_set == ANCHOR_TRAINING_SET)
-    loss = pick.loss[ANCHOR_VALIDATION]
-    law = fit_approach3(pick.N, pick.D, loss).law
-    residual = np.log(loss) - np.log(law.loss(pick.N, pick.D))
-    noise = float(np.median(np.abs(residual - np.median(residual))) / norm.ppf(0.75))
-    fitted = ChinchillaLaw(law.E, law.A, law.B, law.alpha, law.beta,
-                           name=f"Approach 3 on Gadre et al. 2024's {len(pick)} C4 runs")
-    return Anchor(fitted, noise, f"fit_approach3 on {len(pick)} runs of Gadre et al. 2024 "
-                                 f"({ANCHOR_TRAINING_SET}, {ANCHOR_VALIDATION} loss)")
+    """The worlds' anchor, :data:`ANCHOR`. Taught in chapters/08_lab.ipynb."""
+    return ANCHOR
 
 
 # --- a run ------------------------------------------------------------------------------------------------
