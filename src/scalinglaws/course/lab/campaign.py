@@ -18,7 +18,8 @@ from scalinglaws.fit import BOOTSTRAP_GRID, fit_approach2, fit_approach3
 from scalinglaws.transformer import non_embedding_params
 
 __all__ = ["WORKED_BUDGETS", "worked_plan", "SHAPES", "shape_for", "suggested_lr", "isoflop_plan", "plan_cost",
-           "predict", "MAX_PLAN_RUNS"]
+           "predict", "approach3_shortfall", "MAX_PLAN_RUNS", "APPROACH3_MIN_RUNS", "APPROACH3_MIN_SIZES",
+           "APPROACH3_MIN_BUDGETS"]
 
 HEAD_DIM = 64
 """Head dimension the planner aims for (fewer heads when d_model is small, never below MIN_HEAD_DIM)."""
@@ -31,6 +32,16 @@ GUESS_TOKENS_PER_PARAM = 20.0
 
 MAX_PLAN_RUNS = 200
 """Most runs one plan may hold."""
+
+APPROACH3_MIN_RUNS = 20
+"""Fewest distinct runs (N, D) :func:`predict` fits Approach 3 to: four per free parameter of
+E + A/N^alpha + B/D^beta."""
+
+APPROACH3_MIN_SIZES = 5
+"""Fewest distinct model sizes :func:`predict` fits Approach 3 to (alpha needs a spread of N)."""
+
+APPROACH3_MIN_BUDGETS = 3
+"""Fewest distinct budgets :func:`predict` fits Approach 3 to (beta needs D to vary at each N)."""
 
 WORKED_BUDGETS = (1e15, 3e15, 1e16, 3e16, 1e17)
 """The worked campaign's budgets in FLOP: two decades, the largest 100× below the target."""
@@ -101,19 +112,47 @@ def plan_cost(plan: Sequence[dict]) -> float:
     return float(sum(run["flop"] for run in plan))
 
 
-def predict(runs: Sequence[RunRecord], target_flop: float = TARGET_FLOP) -> Prediction:
-    """N_opt from Approach 2 (parabola per budget) and the loss from Approach 3, at ``target_flop``.
+def approach3_shortfall(runs: Sequence[RunRecord]) -> str | None:
+    """Why ``runs`` are too few for :func:`predict` to fit Approach 3, or None when they are enough.
 
-    When Approach 2 cannot fit (fewer than two budgets with an interior minimum), N_opt comes from Approach 3 too.
-    Approach 3 starts from the reduced :data:`~scalinglaws.fit.BOOTSTRAP_GRID` (fast enough for many seeds).
+    The rule: at least :data:`APPROACH3_MIN_RUNS` distinct runs (N, D), :data:`APPROACH3_MIN_SIZES` distinct sizes and
+    :data:`APPROACH3_MIN_BUDGETS` budgets. With fewer, five parameters rest on a handful of noisy points: near-equal
+    optima far apart in (E, A, B, alpha, beta) fit them, and which one the optimiser returns is decided by
+    floating-point noise, so the extrapolated loss is not determined by the campaign.
+    """
+    points = len({(r.params, r.tokens) for r in runs})  # a repeated run returns the same loss
+    sizes = len({r.params for r in runs})
+    budgets = len({float(f"{r.flop:.2g}") for r in runs})
+    if points >= APPROACH3_MIN_RUNS and sizes >= APPROACH3_MIN_SIZES and budgets >= APPROACH3_MIN_BUDGETS:
+        return None
+    return (f"{points} distinct runs at {sizes} sizes and {budgets} budgets are too few for Approach 3 (it needs "
+            f"{APPROACH3_MIN_RUNS} runs, {APPROACH3_MIN_SIZES} sizes and {APPROACH3_MIN_BUDGETS} budgets to "
+            "determine its five parameters): its loss would be picked by floating-point noise among near-equal "
+            "optima, so predict extrapolates the IsoFLOP minima instead")
+
+
+def predict(runs: Sequence[RunRecord], target_flop: float = TARGET_FLOP) -> Prediction:
+    """N_opt from Approach 2 and the loss from Approach 3, at ``target_flop``; each well-posed or replaced.
+
+    N_opt: Approach 2 with a parabola per budget; when fewer than two budgets have an interior minimum, Approach 2
+    with each budget's lowest-loss run (CS336's method). Both are linear least-squares fits: determined.
+    Loss: Approach 3 with a squared penalty on log residuals (the lab's noise is lognormal without outliers, so
+    this is the maximum-likelihood fit, and its smooth minimum is found to about 1e-6 of the loss; Hoffmann's
+    Huber penalty leaves it flat to about 1e-5), from the reduced :data:`~scalinglaws.fit.BOOTSTRAP_GRID`.
+    When :func:`approach3_shortfall` says the runs are too few, the loss is a power law in C fitted by least
+    squares through the frontier's minimum losses instead. Raises ValueError with fewer than two budgets.
     """
     n = np.array([r.params for r in runs], dtype=float)
     c = np.array([float(f"{r.flop:.2g}") for r in runs])
-    d = np.array([r.tokens for r in runs], dtype=float)
     loss = np.array([r.loss for r in runs])
-    best = fit_approach3(n, d, loss, init_grid=BOOTSTRAP_GRID).law.optimal_allocation(target_flop)
     try:
-        n_opt = float(fit_approach2(n, c, loss).predict_N(target_flop))
+        frontier = fit_approach2(n, c, loss)
     except ValueError:  # no two IsoFLOP profiles with an interior minimum
-        n_opt = float(best.N)
-    return Prediction(n_opt, float(best.loss))
+        frontier = fit_approach2(n, c, loss, method="min_run", min_runs=1)
+    n_opt = float(frontier.predict_N(target_flop))
+    if approach3_shortfall(runs) is not None:
+        slope, intercept = np.polyfit(np.log(frontier.compute), np.log(frontier.loss_opt), 1)
+        return Prediction(n_opt, math.exp(intercept + slope * math.log(target_flop)))
+    d = np.array([r.tokens for r in runs], dtype=float)
+    law = fit_approach3(n, d, loss, penalty="squared", init_grid=BOOTSTRAP_GRID).law
+    return Prediction(n_opt, float(law.optimal_allocation(target_flop).loss))

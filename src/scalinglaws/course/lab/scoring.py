@@ -16,6 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from scalinglaws.compute import format_count, format_flop
+from scalinglaws.course.lab.campaign import approach3_shortfall
 from scalinglaws.course.lab.ledger import Prediction, RunRecord
 from scalinglaws.course.lab.world import TARGET_FLOP, World
 from scalinglaws._validate import as_positive
@@ -55,11 +56,16 @@ class Score:
     notes: tuple[str, ...]
 
     def report(self) -> str:
-        """A few lines for the learner: the score, the truth and the notes."""
-        lines = [f"score {self.points:.1f} / 100  (N_opt {self.n_points:.1f} / 50, loss {self.loss_points:.1f} / 50)",
+        """A few lines for the learner: the score, the truth and the notes.
+
+        Points are shown whole, the loss to 1 millinat and its error to 0.1%: Approach 3's extrapolated loss is
+        found to about 1e-5 of itself, which moves the points by hundredths, so finer digits would differ
+        between CPUs (numpy's AVX-512 and AVX2 paths) without meaning anything.
+        """
+        lines = [f"score {self.points:.0f} / 100  (N_opt {self.n_points:.0f} / 50, loss {self.loss_points:.0f} / 50)",
                  f"at {format_flop(self.target_flop)}: N_opt predicted {format_count(self.prediction.N_opt)}, "
                  f"true {format_count(self.true_N_opt)} ({10 ** self.log10_error_N:.2f}×); loss predicted "
-                 f"{self.prediction.loss:.4f}, true {self.true_loss:.4f} ({100 * self.loss_error:+.2f}%)"]
+                 f"{self.prediction.loss:.3f}, true {self.true_loss:.3f} ({100 * self.loss_error:+.1f}%)"]
         return "\n".join(lines + [f"- {note}" for note in self.notes])
 
     def __str__(self) -> str:
@@ -93,7 +99,8 @@ def budgets_of(runs: Sequence[RunRecord]) -> dict[float, list[RunRecord]]:
 
 
 def campaign_notes(world: World, runs: Sequence[RunRecord], target_flop: float = TARGET_FLOP) -> list[str]:
-    """What in a campaign cost accuracy: thin or one-sided IsoFLOP profiles, close budgets, mis-set lr."""
+    """What in a campaign cost accuracy: thin or one-sided IsoFLOP profiles, close budgets, too few runs for
+    Approach 3, mis-set lr."""
     if not runs:
         return ["no runs: the prediction was not informed by any experiment"]
     groups = budgets_of(runs)
@@ -108,6 +115,9 @@ def campaign_notes(world: World, runs: Sequence[RunRecord], target_flop: float =
                      f"({format_flop(min(profiles))} to {format_flop(max(profiles))}): the slope a is poorly "
                      f"pinned down, and extrapolating {target_flop / max(profiles):.0f}× beyond the largest "
                      f"multiplies its error; spread budgets over two decades or more")
+    shortfall = approach3_shortfall(runs)
+    if shortfall:
+        notes.append(shortfall)
     off = [r for r in runs if abs(math.log(r.lr / float(world.lr_opt(r.params)))) > math.log(LR_OFF_FACTOR)]
     if off:
         worst = max(_lr_penalty(world, r) for r in off)
