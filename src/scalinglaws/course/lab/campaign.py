@@ -126,7 +126,7 @@ def approach3_shortfall(runs: Sequence[RunRecord]) -> str | None:
     if points >= APPROACH3_MIN_RUNS and sizes >= APPROACH3_MIN_SIZES and budgets >= APPROACH3_MIN_BUDGETS:
         return None
     return (f"{points} distinct runs at {sizes} sizes and {budgets} budgets are too few for Approach 3 (it needs "
-            f"{APPROACH3_MIN_RUNS} runs, {APPROACH3_MIN_SIZES} sizes and {APPROACH3_MIN_BUDGETS} budgets to "
+            f"{APPROACH3_MIN_RUNS} distinct runs, {APPROACH3_MIN_SIZES} sizes and {APPROACH3_MIN_BUDGETS} budgets to "
             "determine its five parameters): its loss would be picked by floating-point noise among near-equal "
             "optima, so predict extrapolates the IsoFLOP minima instead")
 

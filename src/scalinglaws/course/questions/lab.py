@@ -102,7 +102,7 @@ register(
         "lab-prediction", "number", _prediction, rtol=0.002,
         prompt="Your prediction at 1e19 FLOP: (N_opt from Approach 2, loss from Approach 3).",
         hint="campaign.predict(lab.runs()) does both; or fit_approach2(...).predict_N(1e19) and "
-             "fit_approach3(..., init_grid=BOOTSTRAP_GRID).law.optimal_allocation(1e19).loss.",
+             "fit_approach3(..., penalty='squared', init_grid=BOOTSTRAP_GRID).law.optimal_allocation(1e19).loss.",
     ),
     Question(
         "lab-one-side", "choice", lambda: "c",
