@@ -9,27 +9,18 @@ from __future__ import annotations
 
 import importlib
 import math
-import os
 import pkgutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from scalinglaws.compute import parse_quantity
 
-__all__ = ["Question", "Hint", "check", "evaluate", "judge", "register", "questions", "CheckResult", "STATUS_MARKS",
-           "RECORD_ENV", "RESULT_MIMETYPE"]
+__all__ = ["Question", "Hint", "check", "evaluate", "judge", "register", "questions", "CheckResult", "STATUS_MARKS"]
 
 STATUS_MARKS = {"correct": "✅", "unanswered": "⏳", "wrong": "❌", "invalid": "⚠️"}
-"""The mark that starts each printed line, by status (the grading command parses these)."""
-
-RECORD_ENV = "SCALINGLAWS_RECORD_CHECKS"
-"""When this environment variable is "1" (the grading command sets it for the kernels it starts), ``check``
-also emits each result as a display output of type ``RESULT_MIMETYPE``. Learners never see it."""
-
-RESULT_MIMETYPE = "application/vnd.scalinglaws.check-result+json"
-"""Mimetype of the machine-readable result: ``{"qid": ..., "status": ..., "message": ...}``."""
+"""The mark that starts each printed line, by status."""
 
 
 @dataclass(frozen=True)
@@ -294,19 +285,4 @@ def judge(q: Question, answer: Any) -> CheckResult:
 
 def check(qid: str, answer: Any) -> None:
     """Check ``answer`` to question ``qid`` and print one line: correct, not answered yet, or a hint."""
-    result = evaluate(qid, answer)
-    print(result.line())
-    if os.environ.get(RECORD_ENV) == "1":
-        _emit_record(result)
-
-
-def _emit_record(result: CheckResult) -> None:
-    """Emit ``result`` as a machine-readable display output (only while grading; never raises)."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import publish_display_data
-
-        if get_ipython() is not None:  # inside a kernel; a plain Python process gets the line only
-            publish_display_data({RESULT_MIMETYPE: asdict(result)})
-    except Exception:  # the printed line is still there for the grader to parse
-        pass
+    print(evaluate(qid, answer).line())
