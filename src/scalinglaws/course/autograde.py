@@ -26,7 +26,7 @@ from nbgrader.preprocessors import ClearSolutions, Execute
 from scalinglaws.course.answers import READER_SOURCE, reader_expression, verdict
 from scalinglaws.course.assignments import strip_solutions
 from scalinglaws.course.checks import CheckResult, questions
-from scalinglaws.course.marking import test_call
+from scalinglaws.course.marking import check_call
 
 __all__ = ["NamedPlaceholders", "SealedExecute", "configure", "NOT_GRADED"]
 
@@ -97,7 +97,7 @@ class SealedExecute(Execute):
 
     def _judge(self, source: str) -> CheckResult:
         """Read the answer the test cell names out of the kernel and judge it here."""
-        call = test_call(_without_comments(source))
+        call = check_call(_without_comments(source))
         if call is None:
             return CheckResult("?", "invalid", "this test cell is not a check(\"question-id\", answer) call.")
         qid, expression = call

@@ -22,7 +22,7 @@ import re
 
 import nbformat
 
-__all__ = ["DEFAULT_POINTS", "SCHEMA_VERSION", "test_call", "mark", "problems", "solution_id"]
+__all__ = ["DEFAULT_POINTS", "SCHEMA_VERSION", "check_call", "mark", "problems", "solution_id"]
 
 DEFAULT_POINTS = 1
 """Points of a question's test cell unless its metadata says otherwise."""
@@ -34,7 +34,7 @@ _BEGIN, _END = "### BEGIN SOLUTION", "### END SOLUTION"
 _GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what nbgrader accepts as a grade_id
 
 
-def test_call(source: str) -> tuple[str, str] | None:
+def check_call(source: str) -> tuple[str, str] | None:
     """``(question id, answer expression)`` if ``source`` is exactly one ``check("id", expr)`` call, else None."""
     try:
         body = ast.parse(source).body
@@ -74,7 +74,7 @@ def _split(cell: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, nbformat
     if not ends or not any(line.strip() == _BEGIN for line in lines):
         return None
     head, tail = "\n".join(lines[: ends[-1] + 1]), "\n".join(lines[ends[-1] + 1:]).strip()
-    if test_call(tail) is None:
+    if check_call(tail) is None:
         return None
     answer, test = copy.deepcopy(cell), copy.deepcopy(cell)
     answer.source, answer.outputs, answer.execution_count = head, [], None
@@ -95,13 +95,13 @@ def mark(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for i, cell in enumerate(cells):
         if cell.cell_type != "code":
             continue
-        call = test_call(cell.source)
+        call = check_call(cell.source)
         if call is not None:
             old = cell.metadata.get("nbgrader", {})
             cell.metadata["nbgrader"] = _test_meta(call[0], old.get("points", DEFAULT_POINTS))
         elif _BEGIN in cell.source:
             following = cells[i + 1] if i + 1 < len(cells) else None
-            call = test_call(following.source) if following is not None and following.cell_type == "code" else None
+            call = check_call(following.source) if following is not None and following.cell_type == "code" else None
             if call is None:
                 raise ValueError(f"cell {cell.get('id', i)!r} holds a solution but the next cell is not a "
                                  f"check(\"question-id\", answer) call; see CONTRIBUTING.md")
