@@ -19,7 +19,7 @@ import nbformat
 
 from scalinglaws.course.marking import mark
 
-__all__ = ["CONFIG", "init_course", "release", "main"]
+__all__ = ["CONFIG", "init_course", "nbgrader_api", "release", "main"]
 
 CONFIG = '''\
 # nbgrader configuration for "Scaling Laws, Executable" (written by python -m scalinglaws.course.classroom).
@@ -59,8 +59,8 @@ def _alembic_on_path() -> None:
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
-def _api(course: Path):
-    """nbgrader's API on ``course``, configured as its nbgrader_config.py would."""
+def nbgrader_api(course: Path, config=None):
+    """nbgrader's API on ``course``, configured as its nbgrader_config.py would (or with ``config``)."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
@@ -68,16 +68,17 @@ def _api(course: Path):
     from scalinglaws.course.autograde import configure
 
     _alembic_on_path()
-    config = Config()
+    if config is None:
+        config = Config()
+        configure(config)
     config.CourseDirectory.root = str(Path(course).resolve())
     config.CourseDirectory.course_id = "scaling-laws-executable"
-    configure(config)
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
 def release(course: Path, assignments: list[str]) -> dict[str, Path]:
     """Run nbgrader's generate_assignment for each assignment; return {name: released notebook}."""
-    api, out = _api(course), {}
+    api, out = nbgrader_api(course), {}
     for name in assignments:
         result = api.generate_assignment(name, force=True, create=True)
         if not result["success"]:
