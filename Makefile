@@ -1,6 +1,6 @@
 # Two commands after cloning (see README.md):
 #   make serve   build the book offline and serve it on http://127.0.0.1:8000
-#   make test    run the whole test suite (unit, property, notebooks via nbval, site)
+#   make test    run the whole test suite in parallel (unit, property, nbgrader, notebooks via nbval, site)
 # Everything installs from constraints.txt, the committed lock of every transitive version; the site's browser
 # assets (MathJax) install with `npm ci` from package-lock.json and are served from the site itself.
 
@@ -54,8 +54,11 @@ serve: book
 	@echo "Serving the book on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
+# The suite runs in parallel (pytest-xdist), one worker per core. A file's tests stay on one worker
+# (--dist loadfile): a notebook's cells (nbval) run in order on one kernel, and module fixtures run once.
+PYTEST_ARGS ?=
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 # Regenerate the student notebooks in exercises/ from solutions/ (and execute them).
 exercises: $(STAMP)
