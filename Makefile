@@ -20,7 +20,7 @@ VENDOR        := _vendor
 VENDOR_STAMP  := $(VENDOR)/.installed
 MATHJAX_FILES := tex-chtml.js output/chtml/fonts/woff-v2 input/tex/extensions
 
-.PHONY: book serve test exercises execute lock bench clean
+.PHONY: book serve test exercises execute links lock bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ test: $(STAMP)
 # Regenerate the student notebooks in exercises/ from solutions/ (and execute them).
 exercises: $(STAMP)
 	$(BIN)/python -m scalinglaws.course.assignments
+
+# Write repository.url (_config.yml) into every notebook's Colab install cell and the README/learner install lines.
+links: $(STAMP)
+	$(BIN)/python tools/repository_links.py
 
 # Re-execute every notebook in place so its stored outputs are current.
 execute: $(STAMP)
