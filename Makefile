@@ -54,11 +54,13 @@ serve: book
 	@echo "Serving the book on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
-# The suite runs in parallel (pytest-xdist), one worker per core. A file's tests stay on one worker
-# (--dist loadfile): a notebook's cells (nbval) run in order on one kernel, and module fixtures run once.
+# The suite runs in parallel (pytest-xdist, PYTEST_WORKERS processes, default one per core). A file's tests
+# stay on one worker (--dist loadfile): a notebook's cells (nbval) run in order on one kernel, and module
+# fixtures run once.
+PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Regenerate the student notebooks in exercises/ from solutions/ (and execute them).
 exercises: $(STAMP)
