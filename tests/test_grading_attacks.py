@@ -11,7 +11,7 @@ import copy
 import pytest
 from nbformat.v4 import new_code_cell, new_output
 
-from _classroom import autograde, autograded, grade_id, is_test, make_course, released, source, submit
+from _classroom import autograde, autograded, grade_id, is_test, make_course, released, submit
 
 NAME = "07_limits"
 
@@ -132,8 +132,7 @@ def test_stored_fake_outputs_earn_zero(course):
     _zero(course, "stores-outputs", nb)
 
 
-@pytest.mark.parametrize("stop", ["import os\nos._exit(0)", "exit()", "raise SystemExit"],
-                         ids=["os-exit", "ipython-exit", "system-exit"])
+@pytest.mark.parametrize("stop", ["import os\nos._exit(0)", "exit()"], ids=["os-exit", "ipython-exit"])
 def test_stopping_the_kernel_early_earns_zero(course, stop, request):
     student = "stops-" + request.node.callspec.id
     out = _zero(course, student, _after_imports(_blank(course), stop))
@@ -151,7 +150,7 @@ numpy.exp = lambda x: 0.5
 math.isclose = lambda *args, **kwargs: True
 '''
     nb = _after_imports(answered_wrong(course), code)
-    _zero(course, "patches-numpy", nb)
+    _all_wrong(_zero(course, "patches-numpy", nb))
 
 
 def test_hiding_errors_earns_zero(course):
@@ -160,7 +159,7 @@ ip = get_ipython()
 ip.showtraceback = lambda *args, **kwargs: None
 ip._showtraceback = lambda *args, **kwargs: None
 '''
-    _zero(course, "hides-errors", _after_imports(answered_wrong(course), code))
+    _all_wrong(_zero(course, "hides-errors", _after_imports(answered_wrong(course), code)))
 
 
 def test_lying_to_the_grader_reader_earns_zero(course):
@@ -175,11 +174,12 @@ get_ipython().user_expressions = lambda expressions: {
 
 
 def answered_wrong(course):
-    """Every answer present but wrong (numbers halved, other letters, a function off by a factor)."""
+    """Every answer present but wrong (other numbers, other letters, a function that doubles)."""
     nb = _blank(course)
     wrong = {"token_accuracy = ...": "token_accuracy = 0.5", "exact = ...": "exact = 0.5",
-             "n_half = ...": "n_half = 1e9", "effective = ...": "effective = 4e11", "repetitions = ...": "repetitions = 3",
-             "flops = ...": "flops = 1e12", 'metric = ...': 'metric = "a"', "conclusion = ...": 'conclusion = "a"'}
+             "n_half = ...": "n_half = 1e9", "effective = ...": "effective = 4e11",
+             "repetitions = ...": "repetitions = 3", "flops = ...": "flops = 1e12",
+             "metric = ...": 'metric = "a"', "conclusion = ...": 'conclusion = "a"'}
     for cell in nb.cells:
         for old, new in wrong.items():
             cell.source = cell.source.replace(old, new)
@@ -188,12 +188,7 @@ def answered_wrong(course):
     return nb
 
 
-def test_the_wrong_answers_used_above_are_wrong_not_blank(course):
-    """The patching attacks start from answers that are present and wrong, not from placeholders."""
-    from scalinglaws.course.checks import questions
-
-    key = source(course, NAME)
-    assert len([c for c in key.cells if is_test(c)]) == 8 and len(questions()) > 8
-    out = _zero(course, "wrong-answers", answered_wrong(course))
+def _all_wrong(out):
+    """Every test cell judged the answer present and wrong (❌), not missing: the attack had something to hide."""
     lines = [o.text for c in out.cells if is_test(c) for o in c.outputs if o.output_type == "stream"]
     assert len(lines) == 8 and all(line.startswith("❌") for line in lines), lines
