@@ -64,6 +64,9 @@ def bench_suite() -> None:
     elapsed = time.perf_counter() - start
     last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "(no output)"
     print(f"Full test suite (make test, {os.cpu_count()} cores): {elapsed:.1f} s wall clock ({last})")
+    for line in proc.stdout.splitlines():
+        if line.startswith(("FAILED", "ERROR")):
+            print(f"  {line}")
 
 
 def main() -> None:
