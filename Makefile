@@ -1,6 +1,6 @@
 # Two commands after cloning (see README.md):
 #   make serve   build the book offline and serve it on http://127.0.0.1:8000
-#   make test    run the whole test suite (unit, property, notebooks via nbval, site)
+#   make test    run the whole test suite in parallel (unit, property, nbgrader, notebooks via nbval, site)
 # Everything installs from constraints.txt, the committed lock of every transitive version; the site's browser
 # assets (MathJax) install with `npm ci` from package-lock.json and are served from the site itself.
 
@@ -20,7 +20,7 @@ VENDOR        := _vendor
 VENDOR_STAMP  := $(VENDOR)/.installed
 MATHJAX_FILES := tex-chtml.js output/chtml/fonts/woff-v2 input/tex/extensions
 
-.PHONY: book serve test exercises execute lock bench clean
+.PHONY: book serve test exercises execute links lock bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,12 +54,21 @@ serve: book
 	@echo "Serving the book on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
+# The suite runs in parallel (pytest-xdist, PYTEST_WORKERS processes, default one per core). A file's tests
+# stay on one worker (--dist loadfile): a notebook's cells (nbval) run in order on one kernel, and module
+# fixtures run once.
+PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?=
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Regenerate the student notebooks in exercises/ from solutions/ (and execute them).
 exercises: $(STAMP)
 	$(BIN)/python -m scalinglaws.course.assignments
+
+# Write repository.url (_config.yml) into every notebook's Colab install cell and the README/learner install lines.
+links: $(STAMP)
+	$(BIN)/python tools/repository_links.py
 
 # Re-execute every notebook in place so its stored outputs are current.
 execute: $(STAMP)

@@ -2,12 +2,14 @@
 
 1. Widget update time: for every registered Explorer, 100 slider moves to seeded random positions inside each
    control's range, timing the live redraw path (update artists + render the PNG the slider shows).
-2. Full test-suite time: `python -m pytest` in a subprocess, wall clock (skip with --no-suite).
+2. Full test-suite time: `make test` (parallel, one pytest-xdist worker per core) in a subprocess, wall clock
+   (skip with --no-suite).
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import subprocess
 import sys
@@ -57,10 +59,14 @@ def bench_widgets(moves: int = 100) -> None:
 
 def bench_suite() -> None:
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(["make", "--no-print-directory", "test", "PYTEST_ARGS=-q"], cwd=ROOT,
+                          capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "(no output)"
-    print(f"Full test suite: {elapsed:.1f} s wall clock ({last})")
+    print(f"Full test suite (make test, {os.cpu_count()} cores): {elapsed:.1f} s wall clock ({last})")
+    for line in proc.stdout.splitlines():
+        if line.startswith(("FAILED", "ERROR")):
+            print(f"  {line}")
 
 
 def main() -> None:

@@ -24,9 +24,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # pinned in package-lock.json, installed by `make book`
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -64,13 +66,22 @@ PAGES = _site_pages()
 
 # --- set-up: build, serve, browse ---------------------------------------------------------------
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """A fresh build of the current sources (MathJax installed by the Makefile with npm ci)."""
-    out = tmp_path_factory.mktemp("book")
-    result = subprocess.run(["make", "--no-print-directory", "book", f"BOOK_OUT={out}"],
-                            cwd=ROOT, capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.fail(f"`make book` failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+def built_site(tmp_path_factory, worker_id) -> Path:
+    """A fresh build of the current sources (MathJax installed by the Makefile with npm ci).
+
+    Built once per test run: under pytest-xdist every worker shares the run's temporary folder, and a file
+    lock lets the first worker that needs the site build it while the others wait and reuse it.
+    """
+    shared = tmp_path_factory.getbasetemp()
+    shared = shared.parent if worker_id != "master" else shared
+    out, done = shared / "book", shared / "book" / "built"
+    with FileLock(str(shared / "book.lock")):
+        if not done.exists():
+            result = subprocess.run(["make", "--no-print-directory", "book", f"BOOK_OUT={out}"],
+                                    cwd=ROOT, capture_output=True, text=True)
+            if result.returncode != 0:
+                pytest.fail(f"`make book` failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+            done.touch()
     return out / "_build" / "html"
 
 
@@ -124,6 +135,7 @@ class Visit:
     links: list[str] = field(default_factory=list)
     icons: list[str] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
+    accessibility: list[dict] = field(default_factory=list)
 
 
 _MATH_STATE = r"""() => {
@@ -143,6 +155,14 @@ _MATH_STATE = r"""() => {
     raw,
     mathjax: window.MathJax && MathJax.version ? MathJax.version : null,
   };
+}"""
+
+# axe-core's rules on the whole page; the violations of serious or critical impact, a few nodes each.
+_AXE_SERIOUS = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                  nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ") + ": " + n.failureSummary)}));
 }"""
 
 _BROKEN_IMAGES = """() => [...document.images]
@@ -227,6 +247,8 @@ class Browser:
                                           ".map((e) => e.id || e.getAttribute('name'))"))
             visit.widget_ids = page.evaluate("() => [...document.querySelectorAll('.slx-widget')].map((w) => w.id)")
             self._screenshot(page, path)
+            page.add_script_tag(path=str(AXE))
+            visit.accessibility = page.evaluate(_AXE_SERIOUS)
             visit.widgets = page.evaluate(_EXERCISE_WIDGETS)
             page.wait_for_load_state("networkidle")
         finally:
@@ -289,6 +311,14 @@ def test_page_loads_offline_without_errors(browser, path):
     assert not visit.errors, _listing("JavaScript errors", visit.errors)
     scripts = [u for u in visit.requests if re.search(r"require(\.min)?\.js|jupyter-widgets|html-manager", u)]
     assert not scripts, _listing("no page needs require.js or the ipywidgets manager (static form only)", scripts)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_or_critical_accessibility_violations(browser, path):
+    """axe-core (package-lock.json) finds no violation of serious or critical impact on the page."""
+    found = browser.visit(path).accessibility
+    assert not found, _listing("axe-core violations", [f"{v['impact']} {v['id']}: {v['help']} {v['nodes']}"
+                                                       for v in found])
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -1,5 +1,10 @@
 """Generate the student notebooks in ``exercises/`` from the solutions in ``solutions/``.
 
+The student notebooks are nbgrader's release: ``generate`` first marks each solution notebook for nbgrader
+(``scalinglaws.course.marking``: answer cells become solution cells, each ``check`` call a locked test
+cell), then runs nbgrader's ``generate_assignment`` on it (``scalinglaws.course.classroom``), then executes
+the released notebook into ``exercises/``. Generating needs the ``classroom`` extra (nbgrader).
+
 In a solution code cell, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
 (nbgrader's markers) are the answer. The student version replaces them with a placeholder that
 lets the blank notebook run to the end:
@@ -25,7 +30,8 @@ from pathlib import Path
 
 import nbformat
 
-__all__ = ["BEGIN", "END", "strip_solutions", "student_notebook", "execute", "generate", "out_of_date"]
+__all__ = ["BEGIN", "END", "strip_solutions", "student_notebook", "execute", "generate", "mark_solutions",
+           "out_of_date"]
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -87,8 +93,14 @@ def _placeholder(block: list[str], indent: str) -> list[str]:
 
 
 def student_notebook(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The student version of a solution notebook: solutions stripped, outputs cleared."""
-    nb = copy.deepcopy(solution)
+    """The student version of a solution notebook: marked, solutions stripped, outputs cleared.
+
+    Its cells' types and sources are those of nbgrader's release (tests/test_nbgrader.py checks it); the
+    release also carries nbgrader's locks and checksums in the cell metadata.
+    """
+    from scalinglaws.course.marking import mark
+
+    nb = mark(solution)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.source = strip_solutions(cell.source)
@@ -133,17 +145,40 @@ def out_of_date(root: Path) -> list[str]:
     return stale
 
 
-def generate(root: Path, names: list[str] | None = None) -> list[Path]:
-    """Write and execute the student notebook for each solution (all, or those in ``names``)."""
-    written = []
+def mark_solutions(root: Path, names: list[str] | None = None) -> list[Path]:
+    """Mark each solution notebook for nbgrader in place (see ``marking.mark``); return those changed."""
+    from scalinglaws.course.marking import mark
+
+    changed = []
     for path in sorted((root / "solutions").glob("*.ipynb")):
         if names and path.name not in names:
             continue
-        nb = student_notebook(nbformat.read(path, as_version=4))
-        target = root / "exercises" / path.name
-        execute(nb, target.parent)
-        nbformat.write(nb, target)
-        written.append(target)
+        nb = nbformat.read(path, as_version=4)
+        marked = mark(nb)
+        if marked != nb:
+            nbformat.write(marked, path)
+            changed.append(path)
+    return changed
+
+
+def generate(root: Path, names: list[str] | None = None) -> list[Path]:
+    """Mark the solutions, release them with nbgrader, and execute each release into ``exercises/``."""
+    import tempfile
+
+    from scalinglaws.course.classroom import init_course, release
+
+    for path in mark_solutions(root, names):
+        print(f"marked {path} for nbgrader")
+    written = []
+    with tempfile.TemporaryDirectory(prefix="scalinglaws-release-") as course:
+        made = init_course(Path(course), root / "solutions", [Path(n).stem for n in names or []] or None)
+        for name, released in release(Path(course), made).items():
+            nb = nbformat.read(released, as_version=4)
+            nb.metadata.setdefault("scalinglaws", {})["generated_from"] = "solutions/"
+            target = root / "exercises" / f"{name}.ipynb"
+            execute(nb, target.parent)
+            nbformat.write(nb, target)
+            written.append(target)
     return written
 
 

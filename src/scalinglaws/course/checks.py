@@ -16,10 +16,9 @@ import dataclasses
 import importlib
 import itertools
 import math
-import os
 import pkgutil
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -27,18 +26,11 @@ import numpy as np
 from scalinglaws.compute import parse_quantity
 
 __all__ = ["Question", "Hint", "LookAlike", "check", "evaluate", "judge", "register", "questions", "CheckResult",
-           "STATUS_MARKS", "RECORD_ENV", "RESULT_MIMETYPE", "lookalike_answers", "misses", "reset_misses",
+           "STATUS_MARKS", "lookalike_answers", "misses", "reset_misses",
            "tolerance_text"]
 
 STATUS_MARKS = {"correct": "✅", "unanswered": "⏳", "wrong": "❌", "invalid": "⚠️"}
-"""The mark that starts each printed line, by status (the grading command parses these)."""
-
-RECORD_ENV = "SCALINGLAWS_RECORD_CHECKS"
-"""When this environment variable is "1" (the grading command sets it for the kernels it starts), ``check``
-also emits each result as a display output of type ``RESULT_MIMETYPE``. Learners never see it."""
-
-RESULT_MIMETYPE = "application/vnd.scalinglaws.check-result+json"
-"""Mimetype of the machine-readable result: ``{"qid": ..., "status": ..., "message": ...}``."""
+"""The mark that starts each printed line, by status."""
 
 LADDER_LABELS = ("Idea", "Method", "Code")
 """How the steps of a three-step hint ladder are labelled: first miss, second miss, third and later misses."""
@@ -523,17 +515,4 @@ def check(qid: str, answer: Any) -> None:
     if key and result.status == "wrong":
         _MISSES[key] = _MISSES.get(key, 0) + 1
     print(result.line())
-    if os.environ.get(RECORD_ENV) == "1":
-        _emit_record(result)
 
-
-def _emit_record(result: CheckResult) -> None:
-    """Emit ``result`` as a machine-readable display output (only while grading; never raises)."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import publish_display_data
-
-        if get_ipython() is not None:  # inside a kernel; a plain Python process gets the line only
-            publish_display_data({RESULT_MIMETYPE: asdict(result)})
-    except Exception:  # the printed line is still there for the grader to parse
-        pass

@@ -1,0 +1,142 @@
+"""The course's nbgrader set-up: named placeholders on release, sealed verdicts on autograde.
+
+Needs the ``classroom`` extra (nbgrader); ``configure(c)`` is all an ``nbgrader_config.py`` calls.
+
+- ``NamedPlaceholders`` replaces nbgrader's ``ClearSolutions`` in ``generate_assignment``: a solution region
+  becomes ``name = ...`` for every name it assigns (``...`` inside a function body), as
+  ``scalinglaws.course.assignments.strip_solutions`` writes it, instead of ``raise NotImplementedError()``.
+- ``SealedExecute`` replaces nbgrader's ``Execute`` in ``autograde``. After the learner's kernel runs a test
+  cell, it asks that kernel for the answer's value (``scalinglaws.course.answers``), judges it in the
+  grading process, and makes the cell's outputs the verdict alone: the line ``check`` prints, plus an error
+  when the answer is not correct (nbgrader gives a test cell with an error zero points, otherwise its points).
+  Before anything runs, every test cell's source and points are restored from nbgrader's database and its
+  outputs set to "not graded", so a test cell the kernel never reaches (stopped, crashed, timed out) scores 0.
+
+Taught in instructor.md.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from nbformat import NotebookNode
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import ClearSolutions, Execute
+
+from scalinglaws.course.answers import READER_SOURCE, reader_expression, verdict
+from scalinglaws.course.assignments import strip_solutions
+from scalinglaws.course.checks import CheckResult, questions
+from scalinglaws.course.marking import check_call
+
+__all__ = ["NamedPlaceholders", "SealedExecute", "configure", "NOT_GRADED"]
+
+NOT_GRADED = "not graded: the notebook stopped before this test cell ran"
+"""The error a test cell shows (and scores 0 with) until its answer is judged."""
+
+
+class NamedPlaceholders(ClearSolutions):
+    """nbgrader's ClearSolutions with the course's placeholders (``name = ...``)."""
+
+    def _replace_solution_region(self, cell: NotebookNode, language: str) -> bool:
+        if cell.cell_type != "code" or self.begin_solution_delimeter not in cell.source:
+            return super()._replace_solution_region(cell, language)
+        cell.source = strip_solutions(cell.source)
+        return True
+
+
+def _error(name: str, text: str) -> NotebookNode:
+    return NotebookNode(output_type="error", ename=name, evalue=text, traceback=[f"{name}: {text}"])
+
+
+def _line(text: str) -> NotebookNode:
+    return NotebookNode(output_type="stream", name="stdout", text=text + "\n")
+
+
+def _autograded_tests(resources: dict) -> dict[str, tuple[str, float]]:
+    """{grade_id: (source, points)} of every autograder test cell of this notebook, from the gradebook."""
+    info = resources["nbgrader"]
+    with Gradebook(info["db_url"]) as gb:
+        notebook = gb.find_notebook(info["notebook"], info["assignment"])
+        solutions = {c.name for c in notebook.solution_cells}
+        sources = {c.name: c.source for c in notebook.source_cells}
+        return {c.name: (sources[c.name], float(c.max_score)) for c in notebook.grade_cells
+                if c.name not in solutions and c.cell_type == "code"}
+
+
+class SealedExecute(Execute):
+    """nbgrader's Execute, but a test cell's points depend only on a verdict reached outside the kernel."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict, km: Any = None):
+        self._tests = _autograded_tests(resources)
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id in self._tests:
+                self._seal(cell, *self._tests[grade_id])
+        try:
+            return super().preprocess(nb, resources, km=km)
+        except Exception as err:  # the kernel died or hung: unjudged test cells keep NOT_GRADED
+            self.log.warning("Execution stopped (%s: %s); unjudged test cells score 0", type(err).__name__, err)
+            return nb, resources
+
+    @staticmethod
+    def _seal(cell: NotebookNode, source: str, points: float) -> None:
+        cell.cell_type, cell.source = "code", source
+        cell.metadata["nbgrader"].update(grade=True, solution=False, locked=True, points=points)
+        cell.outputs, cell.execution_count = [_error("NotGraded", NOT_GRADED)], None
+
+    def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int):
+        cell, resources = super().preprocess_cell(cell, resources, index)
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id") if cell.cell_type == "code" else None
+        if grade_id in getattr(self, "_tests", {}):
+            cell.outputs = [_error("NotGraded", NOT_GRADED)]
+            result = self._judge(cell.source)
+            cell.outputs = [_line(result.line())]
+            if result.status != "correct":
+                cell.outputs.append(_error("NotCorrect", f"0 points: {result.status}"))
+        return cell, resources
+
+    def _judge(self, source: str) -> CheckResult:
+        """Read the answer the test cell names out of the kernel and judge it here."""
+        call = check_call(_without_comments(source))
+        if call is None:
+            return CheckResult("?", "invalid", "this test cell is not a check(\"question-id\", answer) call.")
+        qid, expression = call
+        if qid not in questions():
+            return CheckResult(qid, "invalid", f"unknown question id {qid!r}.")
+        payload, problem = self._read(reader_expression(questions()[qid], expression))
+        if problem:
+            return CheckResult(qid, "invalid", f"could not read {expression} from your notebook: {problem}")
+        return verdict(qid, payload)
+
+    def _read(self, expression: str) -> tuple[str, str]:
+        """(payload, "") from the kernel's evaluation of ``expression``, or ("", why it failed)."""
+        msg_id = self.kc.execute(READER_SOURCE, silent=True, store_history=False,
+                                 user_expressions={"answer": expression})
+        reply = self.wait_for_reply(msg_id)
+        if reply is None:
+            return "", "no reply from the kernel"
+        found = reply["content"].get("user_expressions", {}).get("answer", {})
+        if found.get("status") != "ok":
+            return "", f"{found.get('ename', 'error')}: {found.get('evalue', reply['content'].get('evalue', ''))}"
+        try:
+            payload = ast.literal_eval(found.get("data", {}).get("text/plain", ""))
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return "", "the kernel did not hand over a JSON string"
+        return (payload, "") if isinstance(payload, str) else ("", "the kernel did not hand over a JSON string")
+
+
+def _without_comments(source: str) -> str:
+    """The source with comment lines dropped (nbgrader prefixes a re-added missing cell with one)."""
+    return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("#"))
+
+
+def configure(c: Any) -> None:
+    """Set an nbgrader config object ``c`` (``get_config()`` in nbgrader_config.py) for this course."""
+    from nbgrader.converters import Autograde, GenerateAssignment
+
+    release = GenerateAssignment.class_traits()["preprocessors"].default()
+    grading = Autograde.class_traits()["autograde_preprocessors"].default()
+    c.GenerateAssignment.preprocessors = [NamedPlaceholders if p is ClearSolutions else p for p in release]
+    c.Autograde.autograde_preprocessors = [SealedExecute if p is Execute else p for p in grading]
+    c.OverwriteCells.add_missing_cells = True  # a deleted test cell comes back, and is judged
+

@@ -1,0 +1,107 @@
+"""Set up an nbgrader course folder for the practice notebooks, and run nbgrader in it.
+
+Usage (needs the ``classroom`` extra, which ``dev`` includes)::
+
+    python -m scalinglaws.course.classroom COURSE_DIR     # source/<NN_name>/<NN_name>.ipynb + nbgrader_config.py
+
+then, in COURSE_DIR, nbgrader's own commands (``nbgrader generate_assignment 07_limits``, ``autograde``,
+``generate_feedback``, ``export``). One assignment per practice notebook, named after it. Taught in
+instructor.md.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+
+from scalinglaws.course.marking import mark
+
+__all__ = ["CONFIG", "init_course", "nbgrader_api", "release", "main"]
+
+CONFIG = '''\
+# nbgrader configuration for "Scaling Laws, Executable" (written by python -m scalinglaws.course.classroom).
+c = get_config()  # noqa: F821 (nbgrader defines it)
+c.CourseDirectory.course_id = "scaling-laws-executable"
+c.CourseDirectory.root = {root!r}
+
+from scalinglaws.course.autograde import configure  # noqa: E402
+
+configure(c)  # named placeholders on release; answers judged outside the student's kernel on autograde
+'''
+"""The ``nbgrader_config.py`` written into a course folder."""
+
+
+def init_course(course: Path, solutions: Path, names: list[str] | None = None) -> list[str]:
+    """Write ``course/nbgrader_config.py`` and copy each solution notebook (marked) into ``course/source/``.
+
+    Returns the assignment names. Raises ValueError if ``solutions`` holds no notebook.
+    """
+    course, paths = Path(course).resolve(), sorted(Path(solutions).glob("*.ipynb"))
+    paths = [p for p in paths if not names or p.stem in names or p.name in names]
+    if not paths:
+        raise ValueError(f"no solution notebooks found in {str(solutions)!r} (names: {names or 'all'})")
+    course.mkdir(parents=True, exist_ok=True)
+    (course / "nbgrader_config.py").write_text(CONFIG.format(root=str(course)), encoding="utf-8")
+    for path in paths:
+        target = course / "source" / path.stem / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(mark(nbformat.read(path, as_version=4)), target)
+    return [p.stem for p in paths]
+
+
+def _alembic_on_path() -> None:
+    """nbgrader runs the ``alembic`` command when it creates a gradebook: find it next to this Python."""
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+def nbgrader_api(course: Path, config=None):
+    """nbgrader's API on ``course``, configured as its nbgrader_config.py would (or with ``config``)."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+
+    from scalinglaws.course.autograde import configure
+
+    _alembic_on_path()
+    if config is None:
+        config = Config()
+        configure(config)
+    config.CourseDirectory.root = str(Path(course).resolve())
+    config.CourseDirectory.course_id = "scaling-laws-executable"
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def release(course: Path, assignments: list[str]) -> dict[str, Path]:
+    """Run nbgrader's generate_assignment for each assignment; return {name: released notebook}."""
+    api, out = nbgrader_api(course), {}
+    for name in assignments:
+        result = api.generate_assignment(name, force=True, create=True)
+        if not result["success"]:
+            raise RuntimeError(f"nbgrader generate_assignment {name} failed:\n{result.get('log', '')}"
+                               f"{result.get('error', '')}")
+        out[name] = Path(course) / "release" / name / f"{name}.ipynb"
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scalinglaws.course.classroom", description=__doc__.splitlines()[0])
+    parser.add_argument("course", type=Path, help="folder to set up (created if missing)")
+    parser.add_argument("--solutions", type=Path, default=Path("solutions"), help="default: solutions/")
+    parser.add_argument("names", nargs="*", help="notebook names (default: all)")
+    args = parser.parse_args(argv)
+    try:
+        made = init_course(args.course, args.solutions, args.names or None)
+    except ValueError as err:
+        parser.error(str(err))
+    print(f"nbgrader course folder {args.course}: assignments {', '.join(made)}")
+    print(f"next: cd {args.course} && nbgrader generate_assignment {made[0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
