@@ -139,6 +139,15 @@ def test_stopping_the_kernel_early_earns_zero(course, stop, request):
     assert all(c.outputs for c in out.cells if is_test(c))  # no test cell is left without a verdict
 
 
+def test_killing_the_kernel_inside_a_test_cell_earns_zero(course):
+    """A replaced check() that ends the kernel: the kernel dies while a test cell runs, not before it.
+
+    nbclient clears a cell's outputs before running it, and nbgrader scores a test cell without an error as
+    full points, so the dying cell must be sealed again (this attack earned 1 point before that)."""
+    out = _zero(course, "dies-in-test-cell", _after_imports(_blank(course), "import os\ncheck = lambda *a: os._exit(0)"))
+    assert all(c.outputs for c in out.cells if is_test(c))
+
+
 def test_patching_numpy_earns_zero(course):
     code = '''
 import math

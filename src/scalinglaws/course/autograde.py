@@ -85,8 +85,15 @@ class SealedExecute(Execute):
         cell.outputs, cell.execution_count = [_error("NotGraded", NOT_GRADED)], None
 
     def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int):
-        cell, resources = super().preprocess_cell(cell, resources, index)
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id") if cell.cell_type == "code" else None
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        except Exception:
+            # nbclient clears a cell's outputs before running it: if the kernel dies or hangs while a test cell
+            # runs, that cell would keep no outputs, which nbgrader scores as full points. Seal it again.
+            if grade_id in getattr(self, "_tests", {}):
+                cell.outputs = [_error("NotGraded", NOT_GRADED)]
+            raise
         if grade_id in getattr(self, "_tests", {}):
             cell.outputs = [_error("NotGraded", NOT_GRADED)]
             result = self._judge(cell.source)
