@@ -9,6 +9,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from scalinglaws.course.checks import RESULT_MIMETYPE, STATUS_MARKS, CheckResult
 from scalinglaws.course.grade import FIELDS, check_results, grade_folder, main, question_ids
+from scalinglaws.course.layout import PAGE_WIDTH, fit_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -149,9 +150,18 @@ def test_feedback_copies_keep_the_printed_lines_and_drop_the_grader_records(tmp_
     assert [o.output_type for o in outputs] == ["stream"] and outputs[0].text.startswith(STATUS_MARKS["correct"])
 
 
-def test_outside_a_kernel_check_prints_one_line_even_while_recording(monkeypatch, capsys):
-    from scalinglaws.course.checks import RECORD_ENV, check
+def test_outside_a_kernel_check_prints_only_its_result_even_while_recording(monkeypatch, capsys):
+    from scalinglaws.course.checks import RECORD_ENV, check, evaluate
 
     monkeypatch.setenv(RECORD_ENV, "1")
     check("pl-slope", -0.3)
-    assert capsys.readouterr().out.count("\n") == 1
+    assert capsys.readouterr().out == fit_lines(evaluate("pl-slope", -0.3).line()) + "\n"
+
+
+def test_a_result_wrapped_to_the_page_width_parses_back_whole():
+    result = CheckResult("lim-x", "wrong", "a long message: " + " ".join(["word"] * 40))
+    printed = fit_lines(result.line())
+    assert printed.count("\n") >= 2 and max(map(len, printed.splitlines())) <= PAGE_WIDTH
+    cell = new_code_cell("")
+    cell.outputs = [new_output("stream", name="stdout", text=f"{printed}\nmy own print\n")]
+    assert check_results(cell) == [result]

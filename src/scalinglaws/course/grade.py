@@ -34,6 +34,7 @@ from typing import Iterable
 import nbformat
 
 from scalinglaws.course.checks import RECORD_ENV, RESULT_MIMETYPE, STATUS_MARKS, CheckResult
+from scalinglaws.course.layout import CONTINUATION
 
 __all__ = ["STATUSES", "FIELDS", "GradeRow", "question_ids", "check_results", "grade_notebook", "grade_folder",
            "write_csv", "main"]
@@ -90,13 +91,20 @@ def check_results(cell: nbformat.NotebookNode) -> list[CheckResult]:
     if records:
         return [CheckResult(str(r["qid"]), str(r["status"]), str(r["message"])) for r in records
                 if isinstance(r, dict) and r.get("status") in STATUS_MARKS]
-    results = []
+    results: list[CheckResult] = []
     for out in cell.get("outputs", []):
         if out.output_type == "stream" and out.name == "stdout":
+            last = None  # the result a wrapped continuation line belongs to
             for line in out.text.splitlines():
                 match = _LINE.match(line)
                 if match:
                     results.append(CheckResult(match["qid"], _MARKS[match["mark"]], match["message"]))
+                    last = len(results) - 1
+                elif last is not None and line.startswith(CONTINUATION) and line.strip():
+                    r = results[last]
+                    results[last] = CheckResult(r.qid, r.status, f"{r.message} {line.strip()}")
+                else:
+                    last = None
     return results
 
 
