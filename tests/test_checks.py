@@ -4,6 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scalinglaws.course.checks import STATUS_MARKS, Hint, Question, check, evaluate, judge, questions
+from scalinglaws.course.layout import CONTINUATION, PAGE_WIDTH, fit_lines
 import scalinglaws as sl
 
 
@@ -75,9 +76,11 @@ def test_every_registered_question_computes_its_expected_value():
             assert q.expected() is not None, qid
 
 
-def test_check_prints_exactly_one_line(capsys):
+def test_check_prints_exactly_one_result_wrapped_to_the_page(capsys):
     check("pl-slope", -0.3)
-    assert capsys.readouterr().out.count("\n") == 1
+    out = capsys.readouterr().out
+    assert out == fit_lines(evaluate("pl-slope", -0.3).line()) + "\n"
+    assert max(len(line) for line in out.splitlines()) <= PAGE_WIDTH
 
 
 anything = st.one_of(
@@ -187,7 +190,7 @@ def test_the_ladder_climbs_with_each_miss_and_check_counts_misses(capsys):
     assert q.ladder[2] not in lines[0] and q.ladder[1] not in lines[0]
     for _ in range(3):
         check("fit-rounding", 1.0)
-    printed = capsys.readouterr().out.splitlines()
+    printed = capsys.readouterr().out.replace("\n" + CONTINUATION, " ").splitlines()
     assert "Idea" in printed[0] and "Method" in printed[1] and "Code" in printed[2]
     assert checks.misses("fit-rounding") == 3
     check("fit-rounding", q.expected())

@@ -24,6 +24,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from scalinglaws.compute import parse_quantity
+from scalinglaws.course.layout import fit_lines
 
 __all__ = ["Question", "Hint", "LookAlike", "check", "evaluate", "judge", "register", "questions", "CheckResult",
            "STATUS_MARKS", "lookalike_answers", "misses", "reset_misses",
@@ -514,5 +515,5 @@ def check(qid: str, answer: Any) -> None:
     result = evaluate(qid, answer, misses=_MISSES.get(key, 0) if key else 0)
     if key and result.status == "wrong":
         _MISSES[key] = _MISSES.get(key, 0) + 1
-    print(result.line())
+    print(fit_lines(result.line()))
 

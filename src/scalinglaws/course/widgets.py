@@ -21,6 +21,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from scalinglaws.compute import format_count, format_flop
+from scalinglaws.course.layout import fit_lines
 from scalinglaws.laws import HOFFMANN_2022, ChinchillaLaw
 
 __all__ = ["Control", "Explorer", "ComputeBudgetExplorer", "STATIC_FRAME_LIMIT"]
@@ -176,7 +177,7 @@ class Explorer:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """Live widget for a kernel, static frames (text/html) for the website, readout as text."""
-        bundle = {"text/plain": f"{self.title}: {self.readout}", "text/html": self.static_html()}
+        bundle = {"text/plain": fit_lines(f"{self.title}: {self.readout}"), "text/html": self.static_html()}
         try:
             live = self.live()._repr_mimebundle_()
         except Exception:  # no widget front end available: the static form still shows

@@ -19,6 +19,7 @@ from scalinglaws.compute import format_count, format_flop
 from scalinglaws.course.lab.campaign import approach3_shortfall
 from scalinglaws.course.lab.ledger import Prediction, RunRecord
 from scalinglaws.course.lab.world import TARGET_FLOP, World
+from scalinglaws.course.layout import fit_lines
 from scalinglaws._validate import as_positive
 
 __all__ = ["Score", "judge", "budgets_of", "campaign_notes", "N_TOLERANCE_DECADES", "LOSS_TOLERANCE",
@@ -56,7 +57,7 @@ class Score:
     notes: tuple[str, ...]
 
     def report(self) -> str:
-        """A few lines for the learner: the score, the truth and the notes.
+        """A few lines for the learner: the score, the truth and the notes, wrapped to the page's 79 characters.
 
         Points are shown whole, the loss to 1 millinat and its error to 0.1%: Approach 3's extrapolated loss is
         found to about 1e-5 of itself, which moves the points by hundredths, so finer digits would differ
@@ -66,7 +67,7 @@ class Score:
                  f"at {format_flop(self.target_flop)}: N_opt predicted {format_count(self.prediction.N_opt)}, "
                  f"true {format_count(self.true_N_opt)} ({10 ** self.log10_error_N:.2f}×); loss predicted "
                  f"{self.prediction.loss:.3f}, true {self.true_loss:.3f} ({100 * self.loss_error:+.1f}%)"]
-        return "\n".join(lines + [f"- {note}" for note in self.notes])
+        return fit_lines("\n".join(lines + [f"- {note}" for note in self.notes]), indent="  ")
 
     def __str__(self) -> str:
         return self.report()
