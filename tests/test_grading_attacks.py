@@ -187,7 +187,8 @@ def answered_wrong(course):
     nb = _blank(course)
     wrong = {"token_accuracy = ...": "token_accuracy = 0.5", "exact = ...": "exact = 0.5",
              "n_half = ...": "n_half = 1e9", "effective = ...": "effective = 4e11",
-             "repetitions = ...": "repetitions = 3", "flops = ...": "flops = 1e12",
+             "repetitions = ...": "repetitions = 3", "decay = ...": "decay = 0.5",
+             "flops = ...": "flops = 1e12",
              "metric = ...": 'metric = "a"', "conclusion = ...": 'conclusion = "a"'}
     for cell in nb.cells:
         for old, new in wrong.items():
