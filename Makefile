@@ -55,12 +55,12 @@ serve: book
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 # The suite runs in parallel (pytest-xdist, PYTEST_WORKERS processes, default one per core). A file's tests
-# stay on one worker (--dist loadfile): a notebook's cells (nbval) run in order on one kernel, and module
-# fixtures run once.
+# stay on one worker (--dist loadgroup, groups set in tests/conftest.py): a notebook's cells (nbval) run in
+# order on one kernel, and module fixtures run once; only the site's pages are spread over the workers.
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Regenerate the student notebooks in exercises/ from solutions/ (and execute them).
 exercises: $(STAMP)
@@ -77,6 +77,8 @@ execute: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/fit_approach3.py
+	$(BIN)/python benchmarks/fit_overtraining.py
+	$(BIN)/python benchmarks/lab_service.py
 
 # Re-resolve the lock from pyproject.toml in a throwaway environment.
 lock:

@@ -5,8 +5,8 @@ Usage (needs the ``classroom`` extra, which ``dev`` includes)::
     python -m scalinglaws.course.classroom COURSE_DIR     # source/<NN_name>/<NN_name>.ipynb + nbgrader_config.py
 
 then, in COURSE_DIR, nbgrader's own commands (``nbgrader generate_assignment 07_limits``, ``autograde``,
-``generate_feedback``, ``export``). One assignment per practice notebook, named after it. Taught in
-instructor.md.
+``generate_feedback``, ``export``). One assignment per practice notebook, named after it, and ``lab``, which
+carries each student's score in the class lab (chapter 8). Taught in instructor.md.
 """
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ import nbformat
 
 from scalinglaws.course.marking import mark
 
-__all__ = ["CONFIG", "init_course", "nbgrader_api", "release", "main"]
+__all__ = ["CONFIG", "LAB_ASSIGNMENT", "LAB_SCORE_CELL", "LAB_POINTS", "init_course", "init_lab", "nbgrader_api",
+           "release", "main"]
 
 CONFIG = '''\
 # nbgrader configuration for "Scaling Laws, Executable" (written by python -m scalinglaws.course.classroom).
@@ -50,6 +51,34 @@ def init_course(course: Path, solutions: Path, names: list[str] | None = None) -
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(mark(nbformat.read(path, as_version=4)), target)
     return [p.stem for p in paths]
+
+
+LAB_ASSIGNMENT = "lab"
+"""The nbgrader assignment (and notebook) that carries each student's lab score (chapter 8)."""
+
+LAB_SCORE_CELL = "lab-score"
+"""Its one manually graded cell: ``python -m scalinglaws.course.lab.grade --gradebook ...`` writes the points."""
+
+LAB_POINTS = 100
+"""Points of the lab, as :func:`scalinglaws.course.lab.scoring.judge` gives them."""
+
+
+def init_lab(course: Path) -> str:
+    """Write ``course/source/lab/lab.ipynb``: the assignment that carries the lab's score into nbgrader.
+
+    Students hand it in unchanged (nbgrader needs a submission to hold a grade); the points come from the
+    ledger and the world, never from the notebook. Returns the assignment name.
+    """
+    cell = nbformat.v4.new_markdown_cell(
+        "# The scaling-law lab (chapter 8)\n\nYour score is computed by your instructor from the class lab's "
+        "ledger (your runs and your submitted prediction) and entered here. Nothing to write: submit this "
+        "notebook as it is.")
+    cell.metadata["nbgrader"] = {"grade": True, "solution": True, "locked": False, "task": False,
+                                 "points": LAB_POINTS, "grade_id": LAB_SCORE_CELL, "schema_version": 3}
+    target = Path(course) / "source" / LAB_ASSIGNMENT / f"{LAB_ASSIGNMENT}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), target)
+    return LAB_ASSIGNMENT
 
 
 def _alembic_on_path() -> None:
@@ -98,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         made = init_course(args.course, args.solutions, args.names or None)
     except ValueError as err:
         parser.error(str(err))
+    if not args.names:
+        made.append(init_lab(args.course))
     print(f"nbgrader course folder {args.course}: assignments {', '.join(made)}")
     print(f"next: cd {args.course} && nbgrader generate_assignment {made[0]}")
     return 0
