@@ -55,12 +55,12 @@ serve: book
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 # The suite runs in parallel (pytest-xdist, PYTEST_WORKERS processes, default one per core). A file's tests
-# stay on one worker (--dist loadgroup, groups set in tests/conftest.py): a notebook's cells (nbval) run in
-# order on one kernel, and module fixtures run once; only the site's pages are spread over the workers.
+# stay on one worker (--dist loadfile): a notebook's cells (nbval) run in order on one kernel, and module
+# fixtures run once.
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Regenerate the student notebooks in exercises/ from solutions/ (and execute them).
 exercises: $(STAMP)

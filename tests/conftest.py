@@ -30,18 +30,9 @@ def pytest_configure(config):
     config.addinivalue_line("markers", f"gadre2024: needs the real Gadre et al. (2024) table ({GADRE2024_REASON})")
 
 
-SPREAD_FILES = ("test_site.py",)
-"""Test files whose tests pytest-xdist may spread over workers (``make test`` runs ``--dist loadgroup``): the
-site's pages are independent, and the book is built once under a file lock. Every other file stays on one
-worker: a notebook's cells (nbval) run in order on one kernel, and module fixtures run once."""
-
-
 def pytest_collection_modifyitems(config, items):
-    """Keep each file's tests together except ``SPREAD_FILES``; tests marked ``gadre2024`` need the real table:
-    skip them unless SCALINGLAWS_GADRE2024 is set (like the opt-in Epoch-data check in tests/test_fit.py)."""
-    for item in items:
-        if item.path.name not in SPREAD_FILES:
-            item.add_marker(pytest.mark.xdist_group(str(item.path)))
+    """Tests marked ``gadre2024`` need the real table: skip them unless SCALINGLAWS_GADRE2024 is set (like the
+    opt-in Epoch-data check in tests/test_fit.py)."""
     if os.environ.get(ENV_VAR):
         return
     skip = pytest.mark.skip(reason=GADRE2024_REASON)
