@@ -406,6 +406,14 @@ def _budget_log_n(law: ChinchillaLaw, budget: float, k: float) -> float:
     hi = math.log(float(law.optimal_allocation(budget).N))
     if k > 0.0:
         hi = min(hi, math.log(budget / k) + math.log1p(-1e-12))
+    return root_below(slope_sign, hi)
+
+
+def root_below(slope_sign, hi: float) -> float:
+    """The log-size u <= hi where an increasing ``slope_sign`` crosses zero, or hi if it is <= 0 there.
+
+    Steps down from hi until the sign changes, then solves with Brent's method (shared by the lifetime and
+    train-to-test optimisers)."""
     if slope_sign(hi) <= 0.0:
         return hi
     lo = hi - 1.0

@@ -45,7 +45,7 @@ from scipy.optimize import brentq, minimize_scalar
 from ._validate import as_positive
 from .compute import FLOP_PER_PARAM_TOKEN_INFER, FLOP_PER_PARAM_TOKEN_TRAIN
 from .laws import HOFFMANN_2022_UNROUNDED, ChinchillaLaw
-from .lifetime import budget_optimal, lifetime_flops
+from .lifetime import budget_optimal, lifetime_flops, root_below
 from .models import model
 
 __all__ = [
@@ -265,12 +265,7 @@ def _per_token(law, c_train, c_inf, term):
         return rising - falling
 
     hi = math.log(c_inf / _INFER)  # k = 1
-    if slope_sign(hi) <= 0.0:
-        return hi
-    lo = hi - 1.0
-    while slope_sign(lo) >= 0.0:
-        lo -= 10.0
-    return brentq(slope_sign, lo, hi, xtol=1e-14, rtol=1e-14, maxiter=200)
+    return root_below(slope_sign, hi)
 
 
 def _plan(law, n, d, k, term, hold, served=0.0) -> TrainToTestPlan:
