@@ -32,7 +32,7 @@ _MAX_DEPTH = 32
 
 READER_SOURCE = r'''
 def __scalinglaws_encode__(x, depth=0):
-    if depth > 32:
+    if depth > __MAX_DEPTH__:
         raise ValueError("answer nested too deeply")
     if x is None or isinstance(x, (bool, int, float, str)):
         return x
@@ -74,7 +74,7 @@ def __scalinglaws_read__(value, cases=None):
         except Exception as err:
             outcomes.append({"$": "raised", "type": type(err).__name__, "message": str(err)[:300]})
     return json.dumps({"$": "calls", "outcomes": outcomes})
-'''
+'''.replace("__MAX_DEPTH__", str(_MAX_DEPTH))
 """Defines the reader in the learner's kernel (and, for ``encode``, in the grader's own namespace)."""
 
 _OWN: dict[str, Any] = {}
