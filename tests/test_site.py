@@ -6,7 +6,8 @@ aborted and counted as a failure, so the site must work offline. For every page:
 and no JavaScript error; math typeset by the site's own MathJax; every image loaded; every static
 widget (``.slx-widget``) changes its figure and readout when a control moves; every link within the
 site resolves. Pages come from ``_toc.yml`` (plus Sphinx's index, search and redirect pages), so
-new chapters are tested without editing this file. Screenshots go to ``test-artifacts/``.
+new chapters are tested without editing this file. Screenshots of each page's first screen go to
+``test-artifacts/``.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import json
 import re
 import subprocess
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -30,6 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # pinned in package-lock.json, installed by `make book`
 ARTIFACTS = ROOT / "test-artifacts"
+# A visit ends only once no request is open and none started in this many seconds, so that a request a
+# script starts just after the checks ran is still checked (Playwright's "networkidle" waits 0.5 s per page).
+LATE_REQUEST_WINDOW = 0.1
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -110,14 +115,21 @@ def server(built_site):
 
 
 @pytest.fixture(scope="session")
-def browser_context(tmp_path_factory):
+def playwright():
     with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
-        )
-        yield context
-        context.close()
+        yield playwright
+
+
+def _chromium(playwright, profile: Path):
+    return playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture(scope="session")
+def browser_context(playwright, tmp_path_factory):
+    context = _chromium(playwright, tmp_path_factory.mktemp("chromium-profile"))
+    yield context
+    context.close()
 
 
 @dataclass
@@ -229,16 +241,16 @@ class Browser:
         visit = self.current = Visit(path)
         page = self.context.new_page()
         served_before = len(self.server_errors)
-        page.on("request", lambda r: visit.requests.append(r.url))
-        page.on("requestfailed", lambda r: visit.failed.append(f"{r.url}: {r.failure}"))
+        pending = set()  # requests the page has made and not yet finished (or failed)
+        page.on("request", lambda r: (visit.requests.append(r.url), pending.add(r)))
+        page.on("requestfinished", lambda r: pending.discard(r))
+        page.on("requestfailed", lambda r: (pending.discard(r), visit.failed.append(f"{r.url}: {r.failure}")))
         page.on("response", lambda r: r.status >= 400 and visit.failed.append(f"{r.url}: HTTP {r.status}"))
         page.on("console", lambda m: m.type == "error" and visit.errors.append(f"console: {m.text} ({m.location})"))
         page.on("pageerror", lambda e: visit.errors.append(f"uncaught: {e}"))
         try:
             page.goto(self.base + path, wait_until="load")
-            page.wait_for_load_state("networkidle")
-            page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
-            page.evaluate("async () => { await document.fonts.ready; }")
+            self._ready(page, visit, pending)
             visit.math = page.evaluate(_MATH_STATE)
             visit.broken_images = page.evaluate(_BROKEN_IMAGES)
             visit.links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map((a) => a.href)")
@@ -250,18 +262,54 @@ class Browser:
             page.add_script_tag(path=str(AXE))
             visit.accessibility = page.evaluate(_AXE_SERIOUS)
             visit.widgets = page.evaluate(_EXERCISE_WIDGETS)
-            page.wait_for_load_state("networkidle")
+            self._settle(page, visit, pending, quiet=LATE_REQUEST_WINDOW)
         finally:
             page.close()
             self.current = None
             visit.failed += self.server_errors[served_before:]
         return visit
 
+    def _ready(self, page, visit: Visit, pending: set) -> None:
+        """Wait for the page a reader ends up on (following a redirect such as index.html's) to be typeset
+        by MathJax, to have its fonts, and to have no request open."""
+        for _ in range(3):
+            try:
+                page.wait_for_load_state("load")
+                if page.evaluate("() => !!document.querySelector('meta[http-equiv=refresh i]')"):
+                    url = page.url
+                    page.wait_for_url(lambda u: u != url)
+                    continue
+                page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
+                page.evaluate("async () => { await document.fonts.ready; }")
+                self._settle(page, visit, pending)
+                return
+            except sync_api.Error as error:  # the page navigated while being read: read the new one
+                if "context was destroyed" not in str(error):
+                    raise
+        raise AssertionError(f"{page.url} kept navigating")
+
+    @staticmethod
+    def _settle(page, visit: Visit, pending: set, quiet: float = 0.0, timeout: float = 10.0) -> None:
+        """Wait until no request of the page is open and none started for ``quiet`` seconds (at least 10 ms).
+
+        Every request of the visit is recorded from the first byte to the page's closing, so one started late
+        (a MathJax extension, a font, an image a widget shows) is checked too. This replaces Playwright's
+        "networkidle", which waits a fixed 500 ms of silence on every page.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            started = len(visit.requests)
+            page.wait_for_timeout(max(10.0, 1000 * quiet))
+            if not pending and len(visit.requests) == started:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"requests still open after {timeout:.0f} s: {[r.url for r in pending]}")
+
     @staticmethod
     def _screenshot(page, path: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
         name = path.removesuffix(".html").replace("/", "__") + ".png"
-        page.screenshot(path=str(ARTIFACTS / name), full_page=path.startswith("chapters/"))
+        page.screenshot(path=str(ARTIFACTS / name))  # the first screen (a full long page costs about 1 s)
 
 
 @pytest.fixture(scope="session")
@@ -424,3 +472,38 @@ def test_two_identical_widgets_on_one_page_each_respond_to_their_own_control(bro
     finally:
         page.close()
     assert moved == {"firstChanged": False, "secondChanged": True}
+
+
+
+class _SlowHandler(_QuietHandler):
+    """Answers ``slow-missing.json`` with a 404 after one second."""
+
+    def do_GET(self):
+        if self.path.endswith("slow-missing.json"):
+            time.sleep(1.0)
+        super().do_GET()
+
+
+def test_a_request_still_open_when_the_checks_end_is_waited_for_and_checked(playwright, tmp_path_factory):
+    """The visit's own check: a widget whose control, when moved, asks for a file that is answered (404) only
+    after the checks ran. The visit waits for the answer and reports it."""
+    site = tmp_path_factory.mktemp("slow-request")
+    (site / "slow.html").write_text(
+        "<html lang='en'><head><title>slow</title></head><body><main><div class='slx-widget' id='w'>"
+        "<input type='range' aria-label='x' min='0' max='2' value='1'><span>1</span>"
+        "<img class='slx-frame' alt='' src='data:,'><pre class='slx-readout'></pre></div></main><script>"
+        "document.querySelector('input').addEventListener('input', () => fetch('slow-missing.json'));"
+        "</script></body></html>")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SlowHandler, directory=str(site)))
+    server.errors = []
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
+    try:
+        context = _chromium(playwright, site / "profile")  # its own browser: its own routes
+        try:
+            visit = Browser(context, server).visit("slow.html")
+        finally:
+            context.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert any("slow-missing.json: HTTP 404" in failure for failure in visit.failed), visit.failed

@@ -108,6 +108,12 @@ class Explorer:
 
     def png(self, **values: float) -> bytes:
         """Update to ``values`` (defaults for any not given) and render the figure as PNG bytes."""
+        buffer = io.BytesIO()
+        self._image(**values).save(buffer, format="PNG", compress_level=1)
+        return buffer.getvalue()
+
+    def _image(self, **values: float):
+        """Update to ``values`` (defaults for any not given) and render the figure as an RGB PIL image."""
         from PIL import Image
 
         self.readout = self.update(**{**self.defaults(), **values})
@@ -116,9 +122,7 @@ class Explorer:
             self.fig.draw_artist(artist)
         width, height = self.canvas.get_width_height()
         image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, format="PNG", compress_level=1)
-        return buffer.getvalue()
+        return image.convert("RGB")
 
     def live(self):
         """The ipywidgets form: one slider per control, the figure as an Image, and the readout."""
@@ -144,8 +148,8 @@ class Explorer:
             raise ValueError(f"{len(grid)} static frames exceed STATIC_FRAME_LIMIT = {STATIC_FRAME_LIMIT}")
         images, readouts = [], []
         for combo in grid:
-            raw = self.png(**dict(zip((c.name for c in self.controls), combo)))
-            images.append(base64.b64encode(_compress(raw)).decode("ascii"))
+            image = self._image(**dict(zip((c.name for c in self.controls), combo)))
+            images.append(base64.b64encode(_palette_png(image)).decode("ascii"))
             readouts.append(self.readout)
         self.png()  # leave the live figure at its defaults
         return images, readouts
@@ -203,13 +207,16 @@ def _readout_html(text: str) -> str:
     return f"<pre style='margin:0'>{html.escape(text)}</pre>"
 
 
-def _compress(png: bytes) -> bytes:
-    """Re-encode a frame with a 64-colour palette: line plots lose nothing visible, pages stay light."""
+def _palette_png(image) -> bytes:
+    """A frame as PNG with a 64-colour palette: line plots lose nothing visible, pages stay light.
+
+    Fast octree quantisation and zlib's default level: about 2 ms a frame, where median cut with an optimised
+    encoding took about 20 ms for files 10% larger (measured on a 544 x 336 frame).
+    """
     from PIL import Image
 
-    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.quantize(colors=64, method=Image.Quantize.FASTOCTREE).save(out, format="PNG")
     return out.getvalue()
 
 
