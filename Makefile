@@ -57,8 +57,12 @@ serve: book
 # The suite runs in parallel (pytest-xdist, PYTEST_WORKERS processes, default one per core). A file's tests
 # stay on one worker (--dist loadfile): a notebook's cells (nbval) run in order on one kernel, and module
 # fixtures run once.
+# Each worker (and each notebook kernel it starts) uses one BLAS thread: the workers already fill the cores, and
+# OpenBLAS's own threads on top of them oversubscribe the machine (measured: 103 s against 91 s on 2 cores).
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
+test: export OPENBLAS_NUM_THREADS := 1
+test: export OMP_NUM_THREADS := 1
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
