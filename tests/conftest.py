@@ -30,24 +30,9 @@ def pytest_configure(config):
     config.addinivalue_line("markers", f"gadre2024: needs the real Gadre et al. (2024) table ({GADRE2024_REASON})")
 
 
-# The files that take longest (seconds, measured with `make test PYTEST_ARGS=--durations=0`): the parallel run
-# (`--dist loadfile`) starts them first, so the short files fill the other workers and every worker ends together.
-LONGEST_FIRST = ("tests/test_site.py", "tests/test_nbgrader.py", "tests/test_grading_attacks.py",
-                 "chapters/04_fitting.ipynb")
-
-
 def pytest_collection_modifyitems(config, items):
-    """Order the files longest first (each file's own order is kept: a notebook's cells run in sequence).
-
-    Tests marked ``gadre2024`` need the real table: skip them unless SCALINGLAWS_GADRE2024 is set (like the
+    """Tests marked ``gadre2024`` need the real table: skip them unless SCALINGLAWS_GADRE2024 is set (like the
     opt-in Epoch-data check in tests/test_fit.py)."""
-    root = config.rootpath
-
-    def rank(item) -> int:
-        path = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
-        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
-
-    items.sort(key=rank)  # stable: the order inside each file, and among the other files, is unchanged
     if os.environ.get(ENV_VAR):
         return
     skip = pytest.mark.skip(reason=GADRE2024_REASON)

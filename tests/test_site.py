@@ -11,6 +11,7 @@ new chapters are tested without editing this file. Screenshots of each page's fi
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -102,16 +103,23 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
             self.server.errors.append(f"served HTTP {code} for {self.path}")
 
 
+@contextlib.contextmanager
+def _serving(directory: Path, handler=_QuietHandler):
+    """An HTTP server on a free port of 127.0.0.1 over ``directory``, noting its error answers (``.errors``)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    server.errors = []
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def server(built_site):
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.errors = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with _serving(built_site) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -474,7 +482,6 @@ def test_two_identical_widgets_on_one_page_each_respond_to_their_own_control(bro
     assert moved == {"firstChanged": False, "secondChanged": True}
 
 
-
 class _SlowHandler(_QuietHandler):
     """Answers ``slow-missing.json`` with a 404 after one second."""
 
@@ -494,16 +501,10 @@ def test_a_request_still_open_when_the_checks_end_is_waited_for_and_checked(play
         "<img class='slx-frame' alt='' src='data:,'><pre class='slx-readout'></pre></div></main><script>"
         "document.querySelector('input').addEventListener('input', () => fetch('slow-missing.json'));"
         "</script></body></html>")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SlowHandler, directory=str(site)))
-    server.errors = []
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
-    try:
+    with _serving(site, _SlowHandler) as server:
         context = _chromium(playwright, site / "profile")  # its own browser: its own routes
         try:
             visit = Browser(context, server).visit("slow.html")
         finally:
             context.close()
-    finally:
-        server.shutdown()
-        server.server_close()
     assert any("slow-missing.json: HTTP 404" in failure for failure in visit.failed), visit.failed
