@@ -2,18 +2,46 @@
 from __future__ import annotations
 
 import copy
+import shutil
 from pathlib import Path
 
 import nbformat
+from filelock import FileLock
 
 from scalinglaws.course.classroom import init_course, nbgrader_api, release
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def make_course(folder: Path, names: list[str]) -> Path:
-    """A course folder with the given practice notebooks, released by nbgrader's generate_assignment."""
+def empty_gradebook(shared: Path) -> Path:
+    """An empty gradebook made by nbgrader itself, once per test run, in the folder ``shared``.
+
+    nbgrader makes a new gradebook by running the ``alembic heads`` command (about 2.2 s on 2 cores), so the
+    suite makes one (the first worker that needs it, under a file lock) and each course folder gets a copy.
+    """
+    made = shared / "empty-gradebook.db"
+    with FileLock(str(shared / "empty-gradebook.lock")):
+        if not made.exists():
+            folder = shared / "empty-gradebook-course"
+            folder.mkdir(exist_ok=True)
+            with nbgrader_api(folder).gradebook:
+                pass
+            (folder / "gradebook.db").rename(made)
+    return made
+
+
+def make_course(folder: Path, names: list[str], gradebook: Path) -> Path:
+    """A course folder (with a copy of the empty ``gradebook``) holding the given practice notebooks, released
+    by nbgrader's generate_assignment."""
+    with_gradebook(folder, gradebook)
     release(folder, init_course(folder, ROOT / "solutions", names))
+    return folder
+
+
+def with_gradebook(folder: Path, gradebook: Path) -> Path:
+    """``folder`` (created if missing) with a copy of the empty ``gradebook`` as its gradebook.db."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(gradebook, folder / "gradebook.db")
     return folder
 
 

@@ -80,3 +80,12 @@ def tiny_gadre_table(tmp_path):
             writer.writeheader()
             writer.writerows(table)
     return SimpleNamespace(path=tmp_path, rows=rows, loss_law=loss_law, err_law=err_law)
+
+
+@pytest.fixture(scope="session")
+def gradebook(tmp_path_factory, worker_id):
+    """An empty nbgrader gradebook, made once per run, to copy into each temporary course folder."""
+    from _classroom import empty_gradebook
+
+    shared = tmp_path_factory.getbasetemp()
+    return empty_gradebook(shared.parent if worker_id != "master" else shared)

@@ -17,8 +17,8 @@ NAME = "07_limits"
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    return make_course(tmp_path_factory.mktemp("attacks"), [NAME])
+def course(tmp_path_factory, gradebook):
+    return make_course(tmp_path_factory.mktemp("attacks"), [NAME], gradebook)
 
 
 def _blank(course):

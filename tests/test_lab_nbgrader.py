@@ -9,7 +9,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from _classroom import autograde, score, submit
+from _classroom import autograde, score, submit, with_gradebook
 from scalinglaws.course.classroom import LAB_ASSIGNMENT, LAB_POINTS, init_lab, release
 from scalinglaws.course.lab import grade
 from scalinglaws.course.lab.ledger import Ledger, Prediction
@@ -20,8 +20,8 @@ SECRET = b"lab-gradebook-secret-0123456789"
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("labcourse")
+def course(tmp_path_factory, gradebook):
+    folder = with_gradebook(tmp_path_factory.mktemp("labcourse"), gradebook)
     released = release(folder, [init_lab(folder)])[LAB_ASSIGNMENT]
     return folder, nbformat.read(released, as_version=4)
 

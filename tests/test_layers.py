@@ -1,5 +1,8 @@
-"""The package's two layers: the science never imports the classroom kit (``scalinglaws.course``)."""
+"""The package's two layers: the science never imports the classroom kit (``scalinglaws.course``); and
+``import scalinglaws`` stays light (no SciPy until a function needs it)."""
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import scalinglaws
@@ -48,3 +51,11 @@ def test_the_scanner_sees_relative_and_absolute_imports_of_the_kit():
     assert "scalinglaws.course" in _imported_modules("from .course import checks", "scalinglaws")
     assert "scalinglaws.course.checks" in _imported_modules("from ..course.checks import check", "scalinglaws.sub")
     assert "scalinglaws.course.widgets" in _imported_modules("import scalinglaws.course.widgets", "scalinglaws")
+
+
+def test_importing_the_package_and_the_checks_leaves_scipy_unloaded():
+    """A notebook that never fits or samples starts without SciPy's import (see scalinglaws/__init__.py)."""
+    code = ("import sys, scalinglaws, scalinglaws.course.checks as c; c.questions(); "
+            "print(sorted(m for m in sys.modules if m == 'scipy' or m.startswith('scipy.')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout[:500]

@@ -18,7 +18,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from _classroom import ROOT, answered, autograde, autograded, is_test, released, score, source, submit
+from _classroom import (ROOT, answered, autograde, autograded, is_test, released, score, source, submit,
+                        with_gradebook)
 from scalinglaws.course import classroom
 from scalinglaws.course.classroom import release
 
@@ -40,10 +41,10 @@ def _nbgrader(course: Path, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
+def course(tmp_path_factory, gradebook):
     """All practice notebooks released; 07_limits autograded by nbgrader's command line for three students
     (the key, the blank release, the first 3 answers filled in) and their feedback generated."""
-    folder = tmp_path_factory.mktemp("course")
+    folder = with_gradebook(tmp_path_factory.mktemp("course"), gradebook)
     assert classroom.main([str(folder), "--solutions", str(ROOT / "solutions")]) == 0
     release(folder, NAMES)
     blank, key = released(folder, "07_limits"), source(folder, "07_limits")

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from scipy.optimize import minimize_scalar
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,7 @@ def solve(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
 def profile_fit(design: Callable[[float], np.ndarray], y: np.ndarray, low: float, high: float,
                 n_grid: int = 200) -> ProfileFit:
     """Minimise ||y − X(p)·c||² over c and p in [low, high] (0 < low < high)."""
+    from scipy.optimize import minimize_scalar  # imported on first use: see scalinglaws/__init__.py
     grid = np.geomspace(low, high, n_grid)
     ssr = np.array([solve(design(p), y)[1] for p in grid])
     candidates = [i for i in range(n_grid) if ssr[i] <= ssr[max(i - 1, 0)] and ssr[i] <= ssr[min(i + 1, n_grid - 1)]]

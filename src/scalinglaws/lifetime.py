@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import brentq
 
 from ._validate import as_nonnegative, as_positive, broadcast
 from .compute import FLOP_PER_PARAM_TOKEN_INFER, FLOP_PER_PARAM_TOKEN_TRAIN
@@ -304,6 +303,7 @@ def _data_share(law: ChinchillaLaw, r: float, demand: float) -> float:
     y = B·D^−β = v·(ℓ − E). Its left side falls monotonically from +∞ (N at its minimum, v → 0) to 0 (the
     Chinchilla point, v = α/(α+β)), so for T > 0 there is exactly one root; it is bracketed and solved in log v.
     """
+    from scipy.optimize import brentq  # imported on first use: see scalinglaws/__init__.py
     a, b = law.alpha, law.beta
     v_star = a / (a + b)
     if demand == 0.0:
@@ -414,6 +414,7 @@ def root_below(slope_sign, hi: float) -> float:
 
     Steps down from hi until the sign changes, then solves with Brent's method (shared by the lifetime and
     train-to-test optimisers)."""
+    from scipy.optimize import brentq  # imported on first use: see scalinglaws/__init__.py
     if slope_sign(hi) <= 0.0:
         return hi
     lo = hi - 1.0
@@ -424,6 +425,7 @@ def root_below(slope_sign, hi: float) -> float:
 
 def _chinchilla_fitting_budget(law: ChinchillaLaw, budget: float, k: float) -> float:
     """Reducible loss r of the Chinchilla-optimal model whose 6·N·D + k·N equals the budget."""
+    from scipy.optimize import brentq  # imported on first use: see scalinglaws/__init__.py
 
     def log_cost_gap(log_r: float) -> float:
         n, d = _chinchilla_nd(law, math.exp(log_r))

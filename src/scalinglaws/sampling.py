@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import special
 
 from ._validate import as_int, as_nonnegative, as_positive, as_probability, broadcast
 from .compute import inference_flops
@@ -267,6 +266,7 @@ def beta_coverage(alpha: float, beta: float, k: ArrayLike):
     E[1 − (1 − p)^k] = 1 − B(alpha, beta + k) / B(alpha, beta) (B: the Beta function). k > 0.
     Schaeffer et al. 2025: a distribution with much mass near p = 0 (small alpha) gives a power law.
     """
+    from scipy import special  # imported on first use: see scalinglaws/__init__.py
     a = as_positive("alpha", alpha)
     b = as_positive("beta", beta)
     k = as_positive("k", k, "samples")
@@ -278,6 +278,7 @@ def beta_failure_asymptote(alpha: float, beta: float, k: ArrayLike):
 
     A power law in k with exponent −alpha: the heavier the tail of pass@1 near 0, the slower the gain.
     """
+    from scipy import special  # imported on first use: see scalinglaws/__init__.py
     a = as_positive("alpha", alpha)
     b = as_positive("beta", beta)
     k = as_positive("k", k, "samples")
@@ -322,6 +323,7 @@ def _vote_samples(k: Any) -> int:
 
 def _binomial_pmf(k: int, p: ArrayLike) -> np.ndarray:
     """P(j successes in k trials) for j = 0..k along a new last axis (0·log 0 = 0 handles p = 0 and 1)."""
+    from scipy import special  # imported on first use: see scalinglaws/__init__.py
     j = np.arange(k + 1)
     q = np.asarray(p, dtype=float)[..., None]
     log_comb = special.gammaln(k + 1.0) - special.gammaln(j + 1.0) - special.gammaln(k - j + 1.0)
@@ -348,6 +350,7 @@ def _tie_weighted_share(r: int, j: int, w: tuple[float, ...]) -> float:
     Poissonisation: with independent counts N_i ~ Poisson(r·w_i), the multinomial probability of an event
     is P(event and ΣN_i = r) / P(ΣN_i = r). The polynomial P[s, t] tracks total s and t ties at j.
     """
+    from scipy import special  # imported on first use: see scalinglaws/__init__.py
     m = len(w)
     poly = np.zeros((r + 1, m + 1))
     poly[0, 0] = 1.0
@@ -502,6 +505,7 @@ def odds_scaled_accuracy(accuracy: ArrayLike, size_ratio: ArrayLike, odds_expone
     sample, p / (1 − p), grow as N^γ with model size N. A model ``size_ratio`` times larger then has
     logit(p_large) = logit(p) + γ · ln(size_ratio). p = 0 and p = 1 stay where they are.
     """
+    from scipy import special  # imported on first use: see scalinglaws/__init__.py
     p = as_probability("accuracy", accuracy)
     r = as_positive("size_ratio", size_ratio, "times the parameters")
     g = as_nonnegative("odds_exponent", odds_exponent)

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.linalg import cholesky, solve_triangular
 
 from ._validate import as_int, as_nonnegative, as_positive
 
@@ -119,6 +118,7 @@ def _grid(name: str, values: ArrayLike, unit: str) -> np.ndarray:
 
 def _one_draw(task: RandomFeatureTask, sizes: np.ndarray, samples: np.ndarray, rng) -> np.ndarray:
     """Test losses (n, m) for one draw of teacher, features and data."""
+    from scipy.linalg import cholesky, solve_triangular  # imported on first use: see scalinglaws/__init__.py
     m = task.latent_dim
     lam = task.spectrum()
     n_max, d_max = int(sizes[-1]), int(samples[-1])

@@ -40,7 +40,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from scipy.optimize import brentq, minimize_scalar
 
 from ._validate import as_positive
 from .compute import FLOP_PER_PARAM_TOKEN_INFER, FLOP_PER_PARAM_TOKEN_TRAIN
@@ -200,6 +199,7 @@ def _at_samples(law, budget, served_per_sample, k, term):
 
 def _unimodal_min(f, lo: float) -> float:
     """Minimiser over [lo, ∞) of a unimodal f: step up in e-folds until f rises, then a bounded Brent search."""
+    from scipy.optimize import brentq, minimize_scalar  # imported on first use: see scalinglaws/__init__.py
     prev, x = f(lo), lo
     for _ in range(_MAX_BRACKET_STEPS):
         value = f(x + 1.0)
@@ -222,6 +222,7 @@ def _joint(law, budget, served, term):
 
 def _compute_optimal_training(law, budget, served, term):
     """Training on Hoffmann et al.'s frontier with C_t FLOP; the rest buys k = (C − C_t)/(2·N·T·Q) samples."""
+    from scipy.optimize import brentq, minimize_scalar  # imported on first use: see scalinglaws/__init__.py
 
     def plan(log_ct):
         alloc = law.optimal_allocation(math.exp(log_ct))

@@ -5,7 +5,6 @@ Every number drawn is computed by ``scalinglaws.sampling``; the widgets only mov
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
 from scalinglaws.compute import format_count, format_flop
 from scalinglaws.sampling import (
@@ -124,6 +123,7 @@ class ComputeMatchedExplorer(Explorer):
     figsize = (6.4, 4.0)
 
     def __init__(self, wrong=EXAMPLE_WRONG_ANSWERS, verifier: tuple[float, float] = EXAMPLE_VERIFIER):
+        from scipy import special  # imported on first use: see scalinglaws/__init__.py
         self.wrong, self.verifier = wrong, verifier
         self.controls = (
             Control("size_ratio", "larger model's size ratio r", [2, 4, 14, 32], SNELL_2024["size_ratio"],

@@ -5,8 +5,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from scipy import special
-
 from scalinglaws._objective import ChinchillaObjective
 from scalinglaws.course.checks import Hint, LookAlike, Question, register
 from scalinglaws.fit import FitResult, fit_approach2, fit_approach3
@@ -69,6 +67,7 @@ def _objective_cases() -> list[tuple]:
 
 def _variant(params, N, D, loss, *, swap_huber=False, squared=False, drop_e=False, log10=False) -> float:
     """Look-alikes of the objective, written out: huber(r, delta) swapped, squared error, no E term, log10."""
+    from scipy import special  # imported on first use: see scalinglaws/__init__.py
     log = np.log10 if log10 else np.log
     log_a, log_b, log_e, alpha, beta = params
     terms = [log_a - alpha * log(N), log_b - beta * log(D)] + ([] if drop_e else [np.full(np.shape(N), log_e)])

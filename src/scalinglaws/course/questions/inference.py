@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import special
 
 from scalinglaws.course.checks import Hint, LookAlike, Question, register
 from scalinglaws.sampling import (
@@ -126,6 +125,7 @@ def _biased(n, c, k):
 
 def _failure(n, c, k):
     """C(n−c, k)/C(n, k), the probability that k samples are all wrong (forgot the 1 − ...)."""
+    from scipy import special  # imported on first use: see scalinglaws/__init__.py
     if n - c < k:
         return 0.0
     return math.exp(special.gammaln(n - c + 1) - special.gammaln(n - c - k + 1) - special.gammaln(n + 1)
