@@ -483,11 +483,11 @@ def test_two_identical_widgets_on_one_page_each_respond_to_their_own_control(bro
 
 
 class _SlowHandler(_QuietHandler):
-    """Answers ``slow-missing.json`` with a 404 after one second."""
+    """Answers ``slow-missing.json`` with a 404 after 0.4 s (four times the late-request window)."""
 
     def do_GET(self):
         if self.path.endswith("slow-missing.json"):
-            time.sleep(1.0)
+            time.sleep(0.4)
         super().do_GET()
 
 
