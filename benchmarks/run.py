@@ -2,7 +2,7 @@
 
 1. Widget update time: for every registered Explorer, 100 slider moves to seeded random positions inside each
    control's range, timing the live redraw path (update artists + render the PNG the slider shows).
-2. Full test-suite time: `make test` (parallel, one pytest-xdist worker per core) in a subprocess, wall clock
+2. Full test-suite time: `make test` (parallel, one pytest-xdist worker per core plus one) in a subprocess, wall clock
    (skip with --no-suite).
 """
 from __future__ import annotations
