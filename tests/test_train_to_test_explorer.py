@@ -56,3 +56,14 @@ def test_live_hold_slider_rounds_to_a_choice(explorer):
 
 def test_frames_differ_with_demand(explorer):
     assert explorer.png(budget=1e23, questions=1e6, hold=0) != explorer.png(budget=1e23, questions=1e10, hold=0)
+
+
+def test_the_reader_sees_words_not_identifiers(explorer):
+    """The legend, the slider's value and the readout name each choice in words (no ``one_sample``)."""
+    legend = [t.get_text() for t in explorer.fig.axes[0].get_legend().get_texts()]
+    hold = explorer.controls[2]
+    shown = legend + [hold.fmt(v) for v in hold.values]
+    shown += [explorer.update(budget=1e23, questions=1e8, hold=v) for v in hold.values]
+    assert "optimum, holding k = 1" in legend
+    for text in shown:
+        assert not any(name in text for name in tt.HOLDS if "_" in name), text

@@ -19,7 +19,7 @@ from scalinglaws.train_to_test import (
 )
 from scalinglaws.course.widgets import Control, Explorer
 
-__all__ = ["TrainToTestExplorer", "loss_profiles", "plans", "HOLD_LABELS"]
+__all__ = ["TrainToTestExplorer", "loss_profiles", "plans", "HOLD_LABELS", "HOLD_NAMES"]
 
 HOLD_LABELS = {
     "nothing": "nothing: N, D and k chosen together (train-to-test)",
@@ -27,6 +27,9 @@ HOLD_LABELS = {
     "compute_optimal_training": "compute-optimal training (Chinchilla's D/N), N and k chosen",
 }
 """What the explorer's third control holds fixed, in the order of ``scalinglaws.train_to_test.HOLDS``."""
+
+HOLD_NAMES = {"nothing": "nothing", "one_sample": "k = 1", "compute_optimal_training": "Chinchilla's D/N"}
+"""The same choices in a few words: the slider's value, the legend and the readout's comparison lines."""
 
 N_GRID = np.logspace(6, 12, 241)
 """Model sizes drawn (parameters)."""
@@ -84,7 +87,7 @@ class TrainToTestExplorer(Explorer):
                     fmt=format_flop),
             Control("questions", "questions served over the lifetime", [1e6, 1e7, 1e8, 1e9, 1e10], 1e8, log=True,
                     fmt=lambda v: f"{v:.0e}"),
-            Control("hold", "held fixed", [0, 1, 2], 0, fmt=lambda v: HOLDS[_index(v)]),
+            Control("hold", "held fixed", [0, 1, 2], 0, fmt=lambda v: HOLD_NAMES[HOLDS[_index(v)]]),
         )
         super().__init__()
 
@@ -97,7 +100,8 @@ class TrainToTestExplorer(Explorer):
             "best": self.moving(*ax.plot([], [], color="k", lw=1.5, label="best k at each N")),
         }
         self.points = {
-            hold: self.moving(*ax.plot([], [], ls="", marker=m, color=c, ms=s, label=f"optimum, held: {hold}"))
+            hold: self.moving(*ax.plot([], [], ls="", marker=m, color=c, ms=s,
+                                       label=f"optimum, holding {HOLD_NAMES[hold]}"))
             for hold, (m, c, s) in self.markers.items()
         }
         self.ring = self.moving(*ax.plot([], [], ls="", marker="o", ms=22, mfc="none", mec="k", mew=1.2))
@@ -120,8 +124,9 @@ class TrainToTestExplorer(Explorer):
         return (f"{format_flop(budget)}, {questions:.0e} questions × k samples × {self.tokens:g} tokens; "
                 f"held fixed: {HOLD_LABELS[chosen]}\n"
                 f"→ {_describe(found[chosen])}\n"
-                + "\n".join(f"  (held {h}: N = {format_count(found[h].N)}, {found[h].tokens_per_param:,.0f} "
-                            f"tokens/param, k = {found[h].k:,.1f}, loss {found[h].loss:.3f})" for h in others))
+                + "\n".join(f"  (holding {HOLD_NAMES[h]}: N = {format_count(found[h].N)}, "
+                            f"{found[h].tokens_per_param:,.0f} tokens/param, k = {found[h].k:,.1f}, "
+                            f"loss {found[h].loss:.3f})" for h in others))
 
 
 def _index(value: float) -> int:
