@@ -83,9 +83,15 @@ def tiny_gadre_table(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def gradebook(tmp_path_factory, worker_id):
+def run_folder(tmp_path_factory, worker_id):
+    """A temporary folder shared by every pytest-xdist worker of this run (for work done once per run)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if worker_id != "master" else base
+
+
+@pytest.fixture(scope="session")
+def gradebook(run_folder):
     """An empty nbgrader gradebook, made once per run, to copy into each temporary course folder."""
     from _classroom import empty_gradebook
 
-    shared = tmp_path_factory.getbasetemp()
-    return empty_gradebook(shared.parent if worker_id != "master" else shared)
+    return empty_gradebook(run_folder)

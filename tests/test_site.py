@@ -72,16 +72,14 @@ PAGES = _site_pages()
 
 # --- set-up: build, serve, browse ---------------------------------------------------------------
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, worker_id) -> Path:
+def built_site(run_folder) -> Path:
     """A fresh build of the current sources (MathJax installed by the Makefile with npm ci).
 
     Built once per test run: under pytest-xdist every worker shares the run's temporary folder, and a file
     lock lets the first worker that needs the site build it while the others wait and reuse it.
     """
-    shared = tmp_path_factory.getbasetemp()
-    shared = shared.parent if worker_id != "master" else shared
-    out, done = shared / "book", shared / "book" / "built"
-    with FileLock(str(shared / "book.lock")):
+    out, done = run_folder / "book", run_folder / "book" / "built"
+    with FileLock(str(run_folder / "book.lock")):
         if not done.exists():
             result = subprocess.run(["make", "--no-print-directory", "book", f"BOOK_OUT={out}"],
                                     cwd=ROOT, capture_output=True, text=True)
