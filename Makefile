@@ -58,7 +58,7 @@ serve: book
 # spends part of its time waiting on a notebook kernel or the browser, and the extra worker fills those gaps;
 # measured on 2 cores, alternating runs: 2 workers 88.8 s mean of 4, 3 workers 85.8 s mean of 5). A file's tests
 # stay on one worker (--dist loadfile): a notebook's cells (nbval) run in order on one kernel, and module
-# fixtures run once.
+# fixtures run once. Files start in collection order, longest first (tests/conftest.py, LONGEST_FIRST).
 # Each worker (and each notebook kernel it starts) uses one BLAS thread: the workers already fill the cores, and
 # OpenBLAS's own threads on top of them oversubscribe the machine (measured: 103 s against 91 s on 2 cores).
 PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
@@ -69,7 +69,7 @@ test: export OPENBLAS_NUM_THREADS := 1
 test: export OMP_NUM_THREADS := 1
 test: export PYTHONDONTWRITEBYTECODE :=
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 # Regenerate the student notebooks in exercises/ from solutions/ (and execute them).
 exercises: $(STAMP)

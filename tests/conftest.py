@@ -30,9 +30,21 @@ def pytest_configure(config):
     config.addinivalue_line("markers", f"gadre2024: needs the real Gadre et al. (2024) table ({GADRE2024_REASON})")
 
 
+# The files that take longest (a browser, nbgrader, the chapters' kernels), in the order `make test` starts them:
+# pytest-xdist (--dist loadfile --no-loadscope-reorder) hands out files in collection order, so long files start
+# first and the short ones fill the workers' ends, instead of a long file starting last.
+LONGEST_FIRST = ("tests/test_site.py", "tests/test_nbgrader.py", "tests/test_grading_attacks.py", "chapters/")
+
+
+def _start_rank(item) -> int:
+    path = item.nodeid.split("::")[0]
+    return next((i for i, prefix in enumerate(LONGEST_FIRST) if path.startswith(prefix)), len(LONGEST_FIRST))
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``gadre2024`` need the real table: skip them unless SCALINGLAWS_GADRE2024 is set (like the
-    opt-in Epoch-data check in tests/test_fit.py)."""
+    """Long files first (``LONGEST_FIRST``). Tests marked ``gadre2024`` need the real table: skip them unless
+    SCALINGLAWS_GADRE2024 is set (like the opt-in Epoch-data check in tests/test_fit.py)."""
+    items.sort(key=_start_rank)  # stable: each file keeps its own order
     if os.environ.get(ENV_VAR):
         return
     skip = pytest.mark.skip(reason=GADRE2024_REASON)
