@@ -95,10 +95,10 @@ def tiny_gadre_table(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def run_folder(tmp_path_factory, worker_id):
+def run_folder(tmp_path_factory, request):
     """A temporary folder shared by every pytest-xdist worker of this run (for work done once per run)."""
     base = tmp_path_factory.getbasetemp()
-    return base.parent if worker_id != "master" else base
+    return base.parent if hasattr(request.config, "workerinput") else base  # an xdist worker's base is per worker
 
 
 @pytest.fixture(scope="session")
