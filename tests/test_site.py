@@ -241,8 +241,7 @@ class Browser:
         if url.startswith(self.base) or url.startswith("data:"):
             route.continue_()
         else:
-            if self.current is not None:
-                self.current.failed.append(f"off-site request (no network): {url}")
+            self._note("failed", f"off-site request (no network): {url}")
             route.abort()
 
     def visit(self, path: str) -> Visit:
@@ -254,30 +253,28 @@ class Browser:
         """The tab every visit navigates, its events recorded into the visit in progress."""
         if self.page is None:
             page = self.page = self.context.new_page()
-            page.on("request", lambda r: self._record(lambda v: (v.requests.append(r.url), self.pending.add(r))))
+            page.on("request", lambda r: (self.pending.add(r), self._note("requests", r.url)))
             page.on("requestfinished", lambda r: self.pending.discard(r))
-            page.on("requestfailed", lambda r: (self.pending.discard(r),
-                                                self._record(lambda v: v.failed.append(f"{r.url}: {r.failure}"))))
-            page.on("response", lambda r: r.status >= 400 and self._record(
-                lambda v: v.failed.append(f"{r.url}: HTTP {r.status}")))
-            page.on("console", lambda m: m.type == "error" and self._record(
-                lambda v: v.errors.append(f"console: {m.text} ({m.location})")))
-            page.on("pageerror", lambda e: self._record(lambda v: v.errors.append(f"uncaught: {e}")))
+            page.on("requestfailed", lambda r: (self.pending.discard(r), self._note("failed", f"{r.url}: {r.failure}")))
+            page.on("response", lambda r: r.status >= 400 and self._note("failed", f"{r.url}: HTTP {r.status}"))
+            page.on("console", lambda m: m.type == "error" and self._note("errors",
+                                                                          f"console: {m.text} ({m.location})"))
+            page.on("pageerror", lambda e: self._note("errors", f"uncaught: {e}"))
         return self.page
 
-    def _record(self, note) -> None:
+    def _note(self, field: str, text: str) -> None:
+        """Add ``text`` to the list ``field`` (requests, failed, errors) of the visit in progress, if any."""
         if self.current is not None:
-            note(self.current)
+            getattr(self.current, field).append(text)
 
     def _visit(self, path: str) -> Visit:
         page = self._tab()
         visit = self.current = Visit(path)
-        pending = self.pending
-        pending.clear()
+        self.pending.clear()
         served_before = len(self.server_errors)
         try:
             page.goto(self.base + path, wait_until="load")
-            self._ready(page, visit, pending)
+            self._ready(page, visit)
             visit.math = page.evaluate(_MATH_STATE)
             visit.broken_images = page.evaluate(_BROKEN_IMAGES)
             visit.links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map((a) => a.href)")
@@ -289,7 +286,7 @@ class Browser:
             page.add_script_tag(path=str(AXE))
             visit.accessibility = page.evaluate(_AXE_SERIOUS)
             visit.widgets = page.evaluate(_EXERCISE_WIDGETS)
-            self._settle(page, visit, pending, quiet=LATE_REQUEST_WINDOW)
+            self._settle(page, visit, quiet=LATE_REQUEST_WINDOW)
         except BaseException:
             page.close()
             self.page = None
@@ -299,7 +296,7 @@ class Browser:
             visit.failed += self.server_errors[served_before:]
         return visit
 
-    def _ready(self, page, visit: Visit, pending: set) -> None:
+    def _ready(self, page, visit: Visit) -> None:
         """Wait for the page a reader ends up on (following a redirect such as index.html's) to be typeset
         by MathJax, to have its fonts, and to have no request open."""
         for _ in range(3):
@@ -311,15 +308,14 @@ class Browser:
                     continue
                 page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
                 page.evaluate("async () => { await document.fonts.ready; }")
-                self._settle(page, visit, pending)
+                self._settle(page, visit)
                 return
             except sync_api.Error as error:  # the page navigated while being read: read the new one
                 if "context was destroyed" not in str(error):
                     raise
         raise AssertionError(f"{page.url} kept navigating")
 
-    @staticmethod
-    def _settle(page, visit: Visit, pending: set, quiet: float = 0.0, timeout: float = 10.0) -> None:
+    def _settle(self, page, visit: Visit, quiet: float = 0.0, timeout: float = 10.0) -> None:
         """Wait until no request of the page is open and none started for ``quiet`` seconds (at least 10 ms).
 
         Every request of the visit is recorded from the first byte to the page's closing, so one started late
@@ -330,10 +326,10 @@ class Browser:
         while True:
             started = len(visit.requests)
             page.wait_for_timeout(max(10.0, 1000 * quiet))
-            if not pending and len(visit.requests) == started:
+            if not self.pending and len(visit.requests) == started:
                 return
             if time.monotonic() > deadline:
-                raise AssertionError(f"requests still open after {timeout:.0f} s: {[r.url for r in pending]}")
+                raise AssertionError(f"requests still open after {timeout:.0f} s: {[r.url for r in self.pending]}")
 
     @staticmethod
     def _screenshot(page, path: str) -> None:
