@@ -4,7 +4,7 @@ Needs the ``classroom`` extra (nbgrader); ``configure(c)`` is all an ``nbgrader_
 
 - ``NamedPlaceholders`` replaces nbgrader's ``ClearSolutions`` in ``generate_assignment``: a solution region
   becomes ``name = ...`` for every name it assigns (``...`` inside a function body), as
-  ``scalinglaws.course.assignments.strip_solutions`` writes it, instead of ``raise NotImplementedError()``.
+  ``scalinglaws.course.placeholders.strip_solutions`` writes it, instead of ``raise NotImplementedError()``.
 - ``SealedExecute`` replaces nbgrader's ``Execute`` in ``autograde``. After the learner's kernel runs a test
   cell, it asks that kernel for the answer's value (``scalinglaws.course.answers``), judges it in the
   grading process, and makes the cell's outputs the verdict alone: the line ``check`` prints, plus an error
@@ -24,9 +24,9 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import ClearSolutions, Execute
 
 from scalinglaws.course.answers import READER_SOURCE, reader_expression, verdict
-from scalinglaws.course.assignments import strip_solutions
 from scalinglaws.course.checks import CheckResult, questions
 from scalinglaws.course.marking import check_call
+from scalinglaws.course.placeholders import strip_solutions
 
 __all__ = ["NamedPlaceholders", "SealedExecute", "configure", "NOT_GRADED"]
 
