@@ -83,3 +83,11 @@ def test_the_feedback_names_each_questions_result(course):
         qid = cell.metadata["nbgrader"]["grade_id"]
         assert f"{'✅' if n < 3 else '⏳'} {qid}:" in html, qid
     assert "3.0 / 8.0" in html
+
+
+def test_the_course_folder_may_be_given_under_home_and_is_created(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert classroom.main(["~/new/course", "07_limits", "--solutions", str(ROOT / "solutions")]) == 0
+    config = (tmp_path / "new" / "course" / "nbgrader_config.py").read_text()
+    assert repr(str(tmp_path / "new" / "course")) in config
+    assert (tmp_path / "new" / "course" / "source" / "07_limits" / "07_limits.ipynb").is_file()

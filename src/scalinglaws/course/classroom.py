@@ -40,7 +40,7 @@ def init_course(course: Path, solutions: Path, names: list[str] | None = None) -
 
     Returns the assignment names. Raises ValueError if ``solutions`` holds no notebook.
     """
-    course, paths = Path(course).resolve(), sorted(Path(solutions).glob("*.ipynb"))
+    course, paths = Path(course).expanduser().resolve(), sorted(Path(solutions).expanduser().glob("*.ipynb"))
     paths = [p for p in paths if not names or p.stem in names or p.name in names]
     if not paths:
         raise ValueError(f"no solution notebooks found in {str(solutions)!r} (names: {names or 'all'})")
@@ -69,15 +69,16 @@ def init_lab(course: Path) -> str:
     Students hand it in unchanged (nbgrader needs a submission to hold a grade); the points come from the
     ledger and the world, never from the notebook. Returns the assignment name.
     """
-    cell = nbformat.v4.new_markdown_cell(
+    about = nbformat.v4.new_markdown_cell(
         "# The scaling-law lab (chapter 8)\n\nYour score is computed by your instructor from the class lab's "
-        "ledger (your runs and your submitted prediction) and entered here. Nothing to write: submit this "
-        "notebook as it is.")
+        "ledger (your runs and your submitted prediction) and entered below, with notes on what cost points. "
+        "Nothing to write: submit this notebook as it is.")
+    cell = nbformat.v4.new_markdown_cell("Your lab score and notes appear in your feedback.")
     cell.metadata["nbgrader"] = {"grade": True, "solution": True, "locked": False, "task": False,
                                  "points": LAB_POINTS, "grade_id": LAB_SCORE_CELL, "schema_version": 3}
     target = Path(course) / "source" / LAB_ASSIGNMENT / f"{LAB_ASSIGNMENT}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), target)
+    nbformat.write(nbformat.v4.new_notebook(cells=[about, cell]), target)
     return LAB_ASSIGNMENT
 
 
@@ -119,7 +120,8 @@ def release(course: Path, assignments: list[str]) -> dict[str, Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scalinglaws.course.classroom", description=__doc__.splitlines()[0])
-    parser.add_argument("course", type=Path, help="folder to set up (created if missing)")
+    parser.add_argument("course", type=lambda text: Path(text).expanduser(),
+                        help="folder to set up (created if missing; ~ is your home folder)")
     parser.add_argument("--solutions", type=Path, default=Path("solutions"), help="default: solutions/")
     parser.add_argument("names", nargs="*", help="notebook names (default: all)")
     args = parser.parse_args(argv)
