@@ -18,9 +18,10 @@ from pathlib import Path
 import nbformat
 
 from scalinglaws.course.marking import mark
+from scalinglaws.course.roster import read_roster
 
-__all__ = ["CONFIG", "LAB_ASSIGNMENT", "LAB_SCORE_CELL", "LAB_POINTS", "init_course", "init_lab", "nbgrader_api",
-           "release", "main"]
+__all__ = ["CONFIG", "COLLECT_REGEXP", "LAB_ASSIGNMENT", "LAB_SCORE_CELL", "LAB_POINTS", "init_course", "init_lab",
+           "import_roster", "nbgrader_api", "release", "main"]
 
 CONFIG = '''\
 # nbgrader configuration for "Scaling Laws, Executable" (written by python -m scalinglaws.course.classroom).
@@ -31,8 +32,17 @@ c.CourseDirectory.root = {root!r}
 from scalinglaws.course.autograde import configure  # noqa: E402
 
 configure(c)  # named placeholders on release; answers judged outside the student's kernel on autograde
+
+# nbgrader release_assignment / collect: the exchange folder students fetch from and submit to.
+c.Exchange.root = {exchange!r}
+# nbgrader zip_collect: files from a learning platform's download, put in downloaded/<assignment>/archive/
+# (a zip per student, or a folder per student); each notebook must sit in a folder named with the student's id.
+c.FileNameCollectorPlugin.named_regexp = {collect!r}
 '''
 """The ``nbgrader_config.py`` written into a course folder."""
+
+COLLECT_REGEXP = r".*/(?P<student_id>[^/]+)/(?P<file_id>[^/]+\.ipynb)$"
+"""How ``nbgrader zip_collect`` reads a student id and a notebook from an extracted file's path."""
 
 
 def init_course(course: Path, solutions: Path, names: list[str] | None = None) -> list[str]:
@@ -45,7 +55,10 @@ def init_course(course: Path, solutions: Path, names: list[str] | None = None) -
     if not paths:
         raise ValueError(f"no solution notebooks found in {str(solutions)!r} (names: {names or 'all'})")
     course.mkdir(parents=True, exist_ok=True)
-    (course / "nbgrader_config.py").write_text(CONFIG.format(root=str(course)), encoding="utf-8")
+    exchange = course / "exchange"
+    exchange.mkdir(exist_ok=True)
+    (course / "nbgrader_config.py").write_text(
+        CONFIG.format(root=str(course), exchange=str(exchange), collect=COLLECT_REGEXP), encoding="utf-8")
     for path in paths:
         target = course / "source" / path.stem / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -106,6 +119,13 @@ def nbgrader_api(course: Path, config=None):
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
+def import_roster(course: Path, students: list[str]) -> None:
+    """Add each student id to the course's nbgrader gradebook (as ``nbgrader db student import`` does)."""
+    with nbgrader_api(course).gradebook as gradebook:
+        for student in students:
+            gradebook.update_or_create_student(student)
+
+
 def release(course: Path, assignments: list[str]) -> dict[str, Path]:
     """Run nbgrader's generate_assignment for each assignment; return {name: released notebook}."""
     api, out = nbgrader_api(course), {}
@@ -123,12 +143,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("course", type=lambda text: Path(text).expanduser(),
                         help="folder to set up (created if missing; ~ is your home folder)")
     parser.add_argument("--solutions", type=Path, default=Path("solutions"), help="default: solutions/")
+    parser.add_argument("--roster", type=Path, help="student ids, one per line: added to nbgrader's gradebook "
+                        "(the class lab reads the same file)")
     parser.add_argument("names", nargs="*", help="notebook names (default: all)")
     args = parser.parse_args(argv)
     try:
+        students = read_roster(args.roster) if args.roster else []
         made = init_course(args.course, args.solutions, args.names or None)
     except ValueError as err:
         parser.error(str(err))
+    if students:
+        import_roster(args.course, students)
+        print(f"roster: {len(students)} students in {args.course / 'gradebook.db'}")
     if not args.names:
         made.append(init_lab(args.course))
     print(f"nbgrader course folder {args.course}: assignments {', '.join(made)}")
