@@ -141,19 +141,25 @@ def home(tmp_path, monkeypatch, connections):
     return tmp_path / "data"
 
 
-@pytest.fixture
-def server(home, monkeypatch):
-    """The tiny release served on 127.0.0.1, with its tables' hashes recorded as the package's."""
-    files = tiny_release()
+@pytest.fixture(scope="module")
+def httpd():
+    """One HTTP server on 127.0.0.1 for the module's tests (each test sets what it serves)."""
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Release)
-    httpd.body, httpd.mode, httpd.requests, httpd.files = archive(files), "whole", [], files
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    monkeypatch.setenv(URL_ENV_VAR, f"http://127.0.0.1:{httpd.server_address[1]}/tar.gz/")
-    monkeypatch.setattr(gadre2024, "SHA256", digests(files))
     yield httpd
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture
+def server(httpd, home, monkeypatch):
+    """The tiny release served whole on 127.0.0.1, with its tables' hashes recorded as the package's."""
+    files = tiny_release()
+    httpd.body, httpd.mode, httpd.requests, httpd.files = archive(files), "whole", [], files
+    monkeypatch.setenv(URL_ENV_VAR, f"http://127.0.0.1:{httpd.server_address[1]}/tar.gz/")
+    monkeypatch.setattr(gadre2024, "SHA256", digests(files))
+    return httpd
 
 
 def listing(folder):
@@ -383,3 +389,34 @@ def test_the_user_data_folder_follows_scalinglaws_data_then_xdg_cache_home_then_
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert data_home() == tmp_path / "home" / ".cache" / "scalinglaws"
+
+
+# --- the command that builds it from a copy at hand ----------------------------------------------------------
+def test_the_build_command_writes_the_checked_table_from_an_archive_or_a_folder(tmp_path, monkeypatch, capsys):
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).resolve().parents[1] / "tools" / "build_gadre2024.py"
+    spec = importlib.util.spec_from_file_location("build_gadre2024", path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    files = tiny_release()
+    (tmp_path / "release.tar.gz").write_bytes(archive(files))
+    for name, data in files.items():
+        (tmp_path / "release" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "release" / name).write_bytes(data)
+
+    def run(*args):
+        monkeypatch.setattr("sys.argv", ["build_gadre2024.py", *map(str, args)])
+        tool.main()
+
+    with pytest.raises(SystemExit, match="checksum mismatch"):  # the tiny release is not theirs
+        run(tmp_path / "release.tar.gz", "--out", tmp_path / "real")
+    assert not (tmp_path / "real").exists()
+    monkeypatch.setattr(gadre2024, "SHA256", digests(files))
+    for source in ("release.tar.gz", "release"):
+        run(tmp_path / source, "--out", tmp_path / f"out-{source}")
+        assert {p.name: p.read_bytes() for p in (tmp_path / f"out-{source}").iterdir()} == build(files)
+    assert "SHA-256 checked" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="is not empty"):
+        run(tmp_path / "release", "--out", tmp_path / "out-release")
