@@ -255,6 +255,8 @@ def test_download_false_with_nothing_local_is_a_clear_error_and_touches_no_netwo
         message = str(info.value)
         assert f"no table in {home / 'gadre2024'} and download=False" in message and ENV_VAR in message
         assert COMMIT[:7] in message and "MIT licence" in message
+    with pytest.raises(ValueError, match="download must be True or False; got 'no'"):
+        load_runs(download="no")
     assert server.requests == [] and connections == []
     assert not home.exists()
 

@@ -187,6 +187,8 @@ def data_dir(path: str | os.PathLike | None = None, download: bool = True) -> Pa
     ``runs.csv`` or ``tasks.csv`` or when there is no table and ``download`` is false, and
     :class:`~scalinglaws.download.FetchError` (an OSError) when the download fails (nothing is cached then).
     """
+    if not isinstance(download, bool):
+        raise ValueError(f"download must be True or False; got {download!r}")
     if path is not None or os.environ.get(ENV_VAR):
         folder, origin = (Path(path), "path=") if path is not None else (Path(os.environ[ENV_VAR]), ENV_VAR)
         if _state(folder) != "table":
