@@ -92,8 +92,9 @@ def digests(files: dict[str, bytes]) -> dict[str, str]:
 # --- a real HTTP server on 127.0.0.1 --------------------------------------------------------------------------
 class Release(http.server.BaseHTTPRequestHandler):
     """Serves ``server.body`` at ``/tar.gz/<COMMIT>`` as codeload.github.com serves an archive. ``server.mode``:
-    "whole"; "drop" (announces the full length, sends half, closes the connection); "drop-unsized" (no
-    Content-Length, half the body, then closes); "missing" (404)."""
+    "whole"; "unsized" (the whole body, no Content-Length, as GitHub streams archives); "drop" (announces the
+    full length, sends half, closes the connection); "drop-unsized" (no Content-Length, half the body, then
+    closes); "missing" (404)."""
 
     def do_GET(self):  # noqa: N802 (the standard library's name)
         self.server.requests.append(self.path)
@@ -103,10 +104,10 @@ class Release(http.server.BaseHTTPRequestHandler):
             return
         self.send_response(200)
         self.send_header("Content-Type", "application/x-gzip")
-        if mode != "drop-unsized":
+        if mode in ("whole", "drop"):
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body if mode == "whole" else body[: len(body) // 2])
+        self.wfile.write(body if mode in ("whole", "unsized") else body[: len(body) // 2])
         self.wfile.flush()
         self.close_connection = True
 
@@ -294,6 +295,13 @@ def test_a_connection_dropped_mid_file_is_a_clear_error_and_nothing_is_cached(se
     assert "nothing was cached" in str(info.value) and not home.exists()
     server.mode = "whole"  # the next call, with the connection back, fetches it
     assert len(load_runs()) == len(MODELS)
+
+
+def test_without_a_content_length_the_line_states_the_archives_recorded_size(server, home, capsys):
+    server.mode = "unsized"
+    assert len(load_runs()) == len(MODELS)
+    line = capsys.readouterr().err.strip()
+    assert "(about 0.5 MB, MIT licence)" in line and "\n" not in line
 
 
 def test_an_http_error_or_a_malformed_address_is_reported(server, home, monkeypatch):

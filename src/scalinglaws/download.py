@@ -59,12 +59,13 @@ def _megabytes(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 50_000 else f"{n / 1e3:.1f} kB"
 
 
-def download(url: str, *, what: str, licence: str, offline_hint: str, timeout: float = TIMEOUT,
-             limit: int = MAX_BYTES) -> bytes:
+def download(url: str, *, what: str, licence: str, offline_hint: str, size_hint: str = "size unknown",
+             timeout: float = TIMEOUT, limit: int = MAX_BYTES) -> bytes:
     """The bytes at ``url``, fetched with one GET; prints one line to stderr (size, source, licence).
 
-    ``what`` names the data in that line, ``licence`` its licence; ``offline_hint`` is what the user can do
-    without a network. Raises :class:`FetchError` when the network is unreachable, the server answers an HTTP
+    ``what`` names the data in that line, ``licence`` its licence, ``size_hint`` its size when the server
+    sends no Content-Length (GitHub streams its archives); ``offline_hint`` is what the user can do without a
+    network. Raises :class:`FetchError` when the network is unreachable, the server answers an HTTP
     error, or the body is cut short (fewer bytes than its Content-Length, or a broken connection).
     """
     try:
@@ -81,7 +82,7 @@ def download(url: str, *, what: str, licence: str, offline_hint: str, timeout: f
         size = int(size) if size and size.isdigit() else None
         if size is not None and size > limit:
             raise FetchError(f"downloading {what} refused: {url} is {size} bytes, more than {limit}")
-        shown = _megabytes(size) if size is not None else "size unknown"
+        shown = _megabytes(size) if size is not None else size_hint
         print(f"Downloading {what} ({shown}, {licence} licence) from {url}", file=sys.stderr, flush=True)
         try:
             data = response.read(limit + 1)

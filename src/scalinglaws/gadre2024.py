@@ -171,7 +171,7 @@ def fetch(folder: str | os.PathLike) -> Path:
     it downloads. Raises :class:`~scalinglaws.download.FetchError` saying what happened and what to do."""
     url = archive_url()
     what = f"Gadre et al. (2024)'s evaluations, mlfoundations/scaling @ {COMMIT[:7]}"
-    data = download(url, what=what, licence=LICENCE,
+    data = download(url, what=what, licence=LICENCE, size_hint=ARCHIVE_SIZE,
                     offline_hint="set SCALINGLAWS_GADRE2024 to a folder holding runs.csv, or run once with a connection")
     try:
         table = build(read_archive(data))
