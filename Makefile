@@ -67,6 +67,15 @@ PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) +
 PYTEST_ARGS ?=
 # Python caches compiled modules (__pycache__/, git-ignored) even where the shell sets PYTHONDONTWRITEBYTECODE
 # (empty means unset): without the cache, pytest rewrites every test module again in every worker (1.5 s each).
+# Gadre et al.'s table (tests marked gadre2024, the lab's anchor refit) is read from a checked copy beside the
+# repository, ../shared/data/gadre2024, when there is one and SCALINGLAWS_GADRE2024 is not set; otherwise the
+# loader uses the user's cached copy or fetches it from the authors' release (scalinglaws.runs).
+GADRE2024_COPY := $(abspath $(CURDIR)/../shared/data/gadre2024)
+ifeq ($(origin SCALINGLAWS_GADRE2024),undefined)
+ifneq ($(wildcard $(GADRE2024_COPY)/runs.csv),)
+test: export SCALINGLAWS_GADRE2024 := $(GADRE2024_COPY)
+endif
+endif
 test: export OPENBLAS_NUM_THREADS := 1
 test: export OMP_NUM_THREADS := 1
 test: export PYTHONDONTWRITEBYTECODE :=
