@@ -65,8 +65,6 @@ serve: book
 # OpenBLAS's own threads on top of them oversubscribe the machine (measured: 103 s against 91 s on 2 cores).
 PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 PYTEST_ARGS ?=
-# Python caches compiled modules (__pycache__/, git-ignored) even where the shell sets PYTHONDONTWRITEBYTECODE
-# (empty means unset): without the cache, pytest rewrites every test module again in every worker (1.5 s each).
 # Gadre et al.'s table (tests marked gadre2024, the lab's anchor refit) is read from a checked copy beside the
 # repository, ../shared/data/gadre2024, when there is one and SCALINGLAWS_GADRE2024 is not set; otherwise the
 # loader uses the user's cached copy or fetches it from the authors' release (scalinglaws.runs).
@@ -78,6 +76,8 @@ endif
 endif
 test: export OPENBLAS_NUM_THREADS := 1
 test: export OMP_NUM_THREADS := 1
+# Python caches compiled modules (__pycache__/, git-ignored) even where the shell sets PYTHONDONTWRITEBYTECODE
+# (empty means unset): without the cache, pytest rewrites every test module again in every worker (1.5 s each).
 test: export PYTHONDONTWRITEBYTECODE :=
 test: export PYTHON := $(PYTHON)
 test: export VENV := $(VENV)
