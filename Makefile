@@ -22,7 +22,7 @@ VENDOR        := _vendor
 VENDOR_STAMP  := $(VENDOR)/.installed
 MATHJAX_FILES := tex-chtml.js output/chtml/fonts/woff-v2 input/tex/extensions
 
-.PHONY: book serve test exercises execute links lock bench clean
+.PHONY: book serve test exercises execute links lock bench dist clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -96,6 +96,13 @@ links: $(STAMP)
 execute: $(STAMP)
 	$(BIN)/python -m scalinglaws.course.assignments --execute-all
 
+# The package alone, for students who need it without the repository: dist/scalinglaws-<version>.tar.gz and
+# -py3-none-any.whl (instructor.md: hand the wheel out or host it). The build environment is pinned by the lock.
+dist: $(STAMP)
+	rm -rf dist
+	PIP_CONSTRAINT="$(CURDIR)/constraints.txt" $(BIN)/python -m build --outdir dist .
+	@echo "Built: $$(ls dist | tr '\n' ' ')"
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/fit_approach3.py
@@ -115,4 +122,4 @@ lock:
 	$(LOCK_VENV)/bin/python -m pip freeze --all --exclude-editable | grep -v '^scalinglaws' > constraints.txt
 
 clean:
-	rm -rf _build .venv .venv-* $(VENDOR) node_modules
+	rm -rf _build .venv .venv-* $(VENDOR) node_modules dist
