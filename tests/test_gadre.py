@@ -47,3 +47,29 @@ def test_every_training_set_holds_out_a_14b_over_trained_and_the_69b_at_m_20(tra
     held = reproduce(training_set).held_out
     assert sorted(held.shape) == ["open_lm_1b", "open_lm_7b"]
     assert held.M[held.shape == "open_lm_7b"][0] == 20.0 and held.M[held.shape == "open_lm_1b"][0] > 20.0
+
+
+@pytest.mark.gadre2024
+def test_the_real_run_questions_accept_answers_from_their_own_multi_start_curve_fit():
+    """An independent route: their 128-start curve_fit (benchmarks/gadre_baseline.py) answers practice 5."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from gadre_baseline import their_fit, their_law
+
+    from scalinglaws.course.checks import judge, questions
+
+    runs = load_runs("rpj")
+    fit = runs.fit_set()
+    (alpha, beta, exponent, E), _ = their_fit(fit.N, fit.M, fit.loss["c4_val"])
+    eta = -exponent / 2
+    big = runs.large()
+    seven = big.take(big.shape == "open_lm_7b")
+    predicted = float(their_law(np.array([seven.N, seven.M]), alpha, beta, exponent, E)[0])
+    measured = float(seven.loss["c4_val"][0])
+    answers = {"over-real-eta": eta, "over-real-7b-loss": predicted,
+               "over-real-7b-error": abs(predicted - measured) / measured,
+               "over-real-optimal-m": (beta / (alpha * 6 ** eta)) ** (1 / (2 * eta))}
+    for qid, answer in answers.items():
+        assert judge(questions()[qid], answer).status == "correct", (qid, answer)
