@@ -4,8 +4,10 @@
 # Everything installs from constraints.txt, the committed lock of every transitive version; the site's browser
 # assets (MathJax) install with `npm ci` from package-lock.json and are served from the site itself.
 
+# Supported Pythons: 3.11, 3.12 and 3.13 (pyproject.toml). `make test PYTHON=python3.13` runs the suite under
+# another one, in its own environment (.venv-python3.13), so runs under two Pythons never share a .venv.
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= $(if $(filter python3,$(PYTHON)),.venv,.venv-$(notdir $(PYTHON)))
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
@@ -68,6 +70,8 @@ PYTEST_ARGS ?=
 test: export OPENBLAS_NUM_THREADS := 1
 test: export OMP_NUM_THREADS := 1
 test: export PYTHONDONTWRITEBYTECODE :=
+test: export PYTHON := $(PYTHON)
+test: export VENV := $(VENV)
 # Gadre et al.'s runs (chapters 4, 5 and 7, their practice questions and widget): a built copy of the table beside
 # the repository is used when present, unless SCALINGLAWS_GADRE2024 already names one.
 test: export SCALINGLAWS_GADRE2024 := $(or $(SCALINGLAWS_GADRE2024),$(wildcard $(abspath ../shared/data/gadre2024)))
@@ -92,12 +96,17 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/fit_overtraining.py
 	$(BIN)/python benchmarks/lab_service.py
 
-# Re-resolve the lock from pyproject.toml in a throwaway environment.
+# Re-resolve the lock from pyproject.toml in a throwaway environment. setuptools is removed first, so the lock
+# pins the release the resolver picks for the packages that need it at run time (nbgrader), not the copy that
+# one Python's venv happens to ship (3.11's 65.5.0 breaks on 3.12 and 3.13). Check the new lock with
+# `make test` and `make test PYTHON=python3.13` before committing it (CONTRIBUTING.md).
+LOCK_VENV := /tmp/scalinglaws-lock
 lock:
-	rm -rf /tmp/scalinglaws-lock && $(PYTHON) -m venv /tmp/scalinglaws-lock
-	/tmp/scalinglaws-lock/bin/python -m pip install --quiet --upgrade pip
-	/tmp/scalinglaws-lock/bin/python -m pip install --quiet -e ".[dev]"
-	/tmp/scalinglaws-lock/bin/python -m pip freeze --all --exclude-editable | grep -v '^scalinglaws' > constraints.txt
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/python -m pip uninstall --quiet --yes setuptools
+	$(LOCK_VENV)/bin/python -m pip install --quiet -e ".[dev]"
+	$(LOCK_VENV)/bin/python -m pip freeze --all --exclude-editable | grep -v '^scalinglaws' > constraints.txt
 
 clean:
-	rm -rf _build $(VENV) $(VENDOR) node_modules
+	rm -rf _build .venv .venv-* $(VENDOR) node_modules
