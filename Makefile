@@ -81,6 +81,9 @@ test: export OMP_NUM_THREADS := 1
 test: export PYTHONDONTWRITEBYTECODE :=
 test: export PYTHON := $(PYTHON)
 test: export VENV := $(VENV)
+# Gadre et al.'s runs (chapters 4, 5 and 7, their practice questions and widget): a built copy of the table beside
+# the repository is used when present, unless SCALINGLAWS_GADRE2024 already names one.
+test: export SCALINGLAWS_GADRE2024 := $(or $(SCALINGLAWS_GADRE2024),$(wildcard $(abspath ../shared/data/gadre2024)))
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
