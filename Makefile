@@ -65,13 +65,14 @@ serve: book
 # OpenBLAS's own threads on top of them oversubscribe the machine (measured: 103 s against 91 s on 2 cores).
 PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 PYTEST_ARGS ?=
-# Gadre et al.'s table (tests marked gadre2024, the lab's anchor refit) is read from a checked copy beside the
-# repository, ../shared/data/gadre2024, when there is one and SCALINGLAWS_GADRE2024 is not set; otherwise the
-# loader uses the user's cached copy or fetches it from the authors' release (scalinglaws.runs).
+# Gadre et al.'s table (chapters 4, 5 and 7, practice 5, their tests and the lab's anchor refit) is read from a
+# checked copy beside the repository, ../shared/data/gadre2024, when there is one and SCALINGLAWS_GADRE2024 is
+# not set; otherwise the loader uses the user's cached copy or fetches it from the authors' release
+# (scalinglaws.runs).
 GADRE2024_COPY := $(abspath $(CURDIR)/../shared/data/gadre2024)
 ifeq ($(origin SCALINGLAWS_GADRE2024),undefined)
 ifneq ($(wildcard $(GADRE2024_COPY)/runs.csv),)
-test: export SCALINGLAWS_GADRE2024 := $(GADRE2024_COPY)
+test exercises execute: export SCALINGLAWS_GADRE2024 := $(GADRE2024_COPY)
 endif
 endif
 test: export OPENBLAS_NUM_THREADS := 1
@@ -81,9 +82,6 @@ test: export OMP_NUM_THREADS := 1
 test: export PYTHONDONTWRITEBYTECODE :=
 test: export PYTHON := $(PYTHON)
 test: export VENV := $(VENV)
-# Gadre et al.'s runs (chapters 4, 5 and 7, their practice questions and widget): a built copy of the table beside
-# the repository is used when present, unless SCALINGLAWS_GADRE2024 already names one.
-test: export SCALINGLAWS_GADRE2024 := $(or $(SCALINGLAWS_GADRE2024),$(wildcard $(abspath ../shared/data/gadre2024)))
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
