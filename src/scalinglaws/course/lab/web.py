@@ -56,8 +56,8 @@ class Limits:
     body, or a request line and headers (a client sending a byte every few seconds is cut off).
     keep_alive: seconds an idle connection stays open. max_connections: open connections at once (more get
     503). busy_timeout: seconds a write waits for the ledger's write lock (then 503). over_limit_pause: seconds
-    a refused request waits before its 429 (at most its Retry-After), so a loop ignoring Retry-After cannot
-    crowd out the class.
+    a refused request waits before its 429 (at most its Retry-After, in whole seconds), so that a loop ignoring
+    Retry-After cannot crowd out the class. The rate limit is kept by each server process.
     """
 
     rate: float = 10.0
@@ -111,7 +111,7 @@ def make_app(ledger: Ledger, secret: bytes, limits: Limits = Limits()) -> Starle
             wait = limiter.wait(token_digest(header) if header else "ip:" + str(request.client and
                                                                                  request.client.host))
             if wait:
-                await anyio.sleep(min(wait, limits.over_limit_pause))
+                await anyio.sleep(min(math.ceil(wait), limits.over_limit_pause))
                 raise _Refused(429, "rate_limited", f"too many requests: at most {limits.rate:g} per second "
                                                     f"(bursts of {limits.burst}); retry after the Retry-After "
                                                     "header's seconds", retry_after=wait)
