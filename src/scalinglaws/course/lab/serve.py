@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
                                                                           f"(default {defaults.rate:g})")
     parser.add_argument("--burst", type=int, default=defaults.burst, help="requests at once per student "
                                                                           f"(default {defaults.burst})")
+    parser.add_argument("--fsync", action="store_true", help="make every commit wait for the disk (survives a "
+                                                              "power cut; fewer runs per second)")
     args = parser.parse_args(argv)
     limits = Limits(rate=args.rate, burst=args.burst)
     try:
@@ -93,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
           f"in {args.tokens_out}); Ctrl-C stops it", flush=True)
     from scalinglaws.course.lab.server import serve
 
-    serve(args.db, args.secret_file, args.host, args.port, workers=args.workers, limits=limits)
+    serve(args.db, args.secret_file, args.host, args.port, workers=args.workers, limits=limits, fsync=args.fsync)
     return 0
 
 

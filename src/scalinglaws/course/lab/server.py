@@ -20,6 +20,7 @@ from pathlib import Path
 
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.supervisors import Multiprocess
 
 from scalinglaws.course.lab.ledger import Ledger
@@ -38,19 +39,22 @@ ENVIRONMENT = "SCALINGLAWS_LAB_SERVICE"
 class LabConfig(uvicorn.Config):
     """uvicorn's Config with :class:`LabProtocol` and the lab's :class:`~scalinglaws.course.lab.web.Limits`."""
 
-    def __init__(self, app, limits: Limits = Limits(), **kwargs):
+    def __init__(self, app, limits: Limits = Limits(), fast: bool = True, **kwargs):
         kwargs.setdefault("log_level", "warning")
-        super().__init__(app, http=LabProtocol, timeout_keep_alive=limits.keep_alive, access_log=False,
+        super().__init__(app, http=LabFastProtocol if fast else LabProtocol, loop="auto" if fast else "asyncio",
+                         timeout_keep_alive=limits.keep_alive, access_log=False,
                          h11_max_incomplete_event_size=MAX_HEADER_BYTES, backlog=2048, **kwargs)
         self.limits = limits
 
 
-class LabProtocol(H11Protocol):
-    """uvicorn's h11 protocol with a header deadline, a connection cap and JSON protocol errors."""
+class _ClassLimits:
+    """What the lab adds to a uvicorn HTTP protocol: a header deadline and size cap, a connection cap, and JSON
+    for the errors the protocol answers itself."""
 
     def connection_made(self, transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._header_timer: asyncio.TimerHandle | None = None
+        self._header_bytes = 0
         limits = self.config.limits
         if len(self.connections) > limits.max_connections:
             self._answer(503, "too_many_connections", f"the lab has {limits.max_connections} connections open, its "
@@ -61,6 +65,11 @@ class LabProtocol(H11Protocol):
     def data_received(self, data: bytes) -> None:
         if self._header_timer is None and (self.cycle is None or self.cycle.response_complete):
             self._arm()  # the first bytes of a new request: its headers must follow in time
+        if self._header_timer is not None:
+            self._header_bytes += len(data)
+            if self._header_bytes > MAX_HEADER_BYTES + self.config.limits.max_body_bytes:
+                self.send_400_response("")
+                return
         before = self.cycle
         super().data_received(data)
         if self.cycle is not before:  # the request line and headers have arrived
@@ -77,6 +86,7 @@ class LabProtocol(H11Protocol):
 
     def _arm(self) -> None:
         self._disarm()
+        self._header_bytes = 0
         self._header_timer = self.loop.call_later(self.config.limits.header_timeout, self._headers_too_slow)
 
     def _disarm(self) -> None:
@@ -90,7 +100,7 @@ class LabProtocol(H11Protocol):
                                             f"{self.config.limits.header_timeout:g} s")
 
     def _answer(self, status: int, code: str, message: str, retry_after: int | None = None) -> None:
-        """Write one JSON error and close (below h11: the request may be half-read)."""
+        """Write one JSON error and close (below the parser: the request may be half-read)."""
         self._disarm()
         if self.transport.is_closing():
             return
@@ -100,6 +110,14 @@ class LabProtocol(H11Protocol):
                 + (f"retry-after: {retry_after}\r\n" if retry_after else "") + "connection: close\r\n\r\n")
         self.transport.write(head.encode() + body)
         self.transport.close()
+
+
+class LabProtocol(_ClassLimits, H11Protocol):
+    """uvicorn's h11 protocol (pure Python) with the lab's header deadline, connection cap and JSON errors."""
+
+
+class LabFastProtocol(_ClassLimits, HttpToolsProtocol):
+    """uvicorn's httptools protocol (llhttp, in C) with the same additions: what ``serve`` runs."""
 
 
 def make_server(ledger: Ledger, secret: bytes, limits: Limits = Limits(), **config) -> uvicorn.Server:
@@ -129,14 +147,16 @@ def app_from_environment():
 
     settings = json.loads(os.environ[ENVIRONMENT])
     limits = Limits(**settings["limits"])
-    ledger = Ledger(settings["db"], busy_timeout=limits.busy_timeout)
+    ledger = Ledger(settings["db"], busy_timeout=limits.busy_timeout, fsync=settings["fsync"])
     return make_app(ledger, read_secret(settings["secret_file"]), limits)
 
 
 def serve(db: str | Path, secret_file: str | Path, host: str, port: int, workers: int = 1,
-          limits: Limits = Limits()) -> None:
-    """Serve until interrupted: ``workers`` processes share the listening socket and the ledger file."""
-    os.environ[ENVIRONMENT] = json.dumps({"db": str(db), "secret_file": str(secret_file), "limits": asdict(limits)})
+          limits: Limits = Limits(), fsync: bool = False) -> None:
+    """Serve until interrupted: ``workers`` processes share the listening socket and the ledger file
+    (``fsync``: every commit waits for the disk, see :class:`~scalinglaws.course.lab.ledger.Ledger`)."""
+    os.environ[ENVIRONMENT] = json.dumps({"db": str(db), "secret_file": str(secret_file), "limits": asdict(limits),
+                                          "fsync": fsync})
     config = LabConfig(f"{__name__}:app_from_environment", limits, factory=True, host=host, port=port,
                        workers=workers)
     server = uvicorn.Server(config)

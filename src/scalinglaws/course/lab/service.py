@@ -92,21 +92,33 @@ class LabService:
         if not secret:
             raise ValueError("the instructor secret must not be empty")
         self.ledger, self.secret = ledger, secret
+        self._worlds: dict[str, World] = {}
 
-    def student_of(self, header: str | None) -> str:
-        """The student an ``Authorization: Bearer <token>`` header names (scheme in any case), else a 401."""
+    @staticmethod
+    def bearer(header: str | None) -> str:
+        """The token of an ``Authorization: Bearer <token>`` header (the scheme in any case), else a 401."""
         scheme, _, token = (header or "").strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise _error(401, "unauthorized", "send your lab token as the header 'Authorization: Bearer <token>'")
-        student = self.ledger.student_for(token_digest(token.strip()))
+        return token.strip()
+
+    def student_of(self, header: str | None) -> str:
+        """The student an ``Authorization: Bearer <token>`` header names, else a 401 (unknown or revoked)."""
+        student = self.ledger.student_for(token_digest(self.bearer(header)))
         if student is None:
             raise _error(401, "unauthorized", "this token is not valid for this lab (unknown or revoked); check "
                                               "the token your instructor gave you")
         return student
 
     def world(self, student: str) -> World:
-        """The student's private world (seed derived from the secret)."""
-        return World.from_seed(world_seed_for(self.secret, student))
+        """The student's private world (seed derived from the secret; kept once made)."""
+        if student not in self._worlds:
+            self._worlds[student] = World.from_seed(world_seed_for(self.secret, student))
+        return self._worlds[student]
+
+    def act(self, header: str | None, action: str, *args) -> dict:
+        """Authenticate ``header`` and run endpoint method ``action`` for that student (one call per request)."""
+        return getattr(self, action)(self.student_of(header), *args)
 
     def me(self, student: str) -> dict:
         """``GET /v1/me``: budget, spent and remaining FLOP, runs so far, target budget and menu."""
@@ -126,7 +138,7 @@ class LabService:
         except (ValueError, OverflowError) as error:
             raise _error(400, "invalid_run", str(error)) from None
         record = self.ledger.spend(student, spec, self.world(student).final_loss(spec), request_key=key)
-        return {"run": record.to_dict(), "remaining_flop": self.ledger.budget(student) - self.ledger.spent(student)}
+        return {"run": record.to_dict(), "remaining_flop": self.ledger.remaining(student)}
 
     def runs(self, student: str) -> dict:
         """``GET /v1/runs``: the student's run log, oldest first."""

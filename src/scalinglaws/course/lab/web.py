@@ -2,6 +2,7 @@
 
 Routes (all JSON; every one but ``/v1/health`` needs ``Authorization: Bearer <token>``)::
 
+    GET  /v1/health             {"status": "ok"} (for a load balancer)
     GET  /v1/me                 budget, spent, remaining, runs, target, menu
     POST /v1/runs               train and charge a run          (Idempotency-Key honoured)
     GET  /v1/runs               the run log
@@ -104,8 +105,6 @@ def make_app(ledger: Ledger, secret: bytes, limits: Limits = Limits()) -> Starle
     limiter = RateLimiter(limits.rate, limits.burst)
 
     def endpoint(action: str, body: bool = False, param: str | None = None):
-        method = getattr(service, action)
-
         async def handle(request: Request) -> Response:
             header = request.headers.get("authorization", "")
             wait = limiter.wait(token_digest(header) if header else "ip:" + str(request.client and
@@ -115,17 +114,19 @@ def make_app(ledger: Ledger, secret: bytes, limits: Limits = Limits()) -> Starle
                 raise _Refused(429, "rate_limited", f"too many requests: at most {limits.rate:g} per second "
                                                     f"(bursts of {limits.burst}); retry after the Retry-After "
                                                     "header's seconds", retry_after=wait)
-            student = await run_in_threadpool(service.student_of, header)
-            args = [student]
-            if param:
-                args.append(request.path_params[param])
+            service.bearer(header)  # no token at all: 401 before the body is read
+            args = [request.path_params[param]] if param else []
             if body:
                 args += [await _json_body(request, limits), _idempotency_key(request)]
-            return JSONResponse(await run_in_threadpool(method, *args))
+            return JSONResponse(await run_in_threadpool(service.act, header, action, *args))
 
         return handle
 
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
     routes = [
+        _route("/v1/health", health, "GET"),
         _route("/v1/me", endpoint("me"), "GET"),
         _route("/v1/runs", endpoint("run", body=True), "POST", endpoint("runs"), "GET"),
         _route("/v1/prediction", endpoint("submit", body=True), "POST", endpoint("prediction"), "GET"),

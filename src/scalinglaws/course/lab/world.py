@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -162,9 +162,9 @@ class RunSpec:
                              f"costs {_sci(asked)} (N = {n:,} parameters, D = {_sci(count)} tokens)")
         return spec
 
-    @property
+    @cached_property
     def params(self) -> int:
-        """Non-embedding parameters N = 12·n_layer·d_model²."""
+        """Non-embedding parameters N = 12·n_layer·d_model² (computed once per spec)."""
         return int(non_embedding_params(self.n_layer, self.d_model))
 
     @property
