@@ -13,7 +13,7 @@ from scalinglaws.course.lab.web import Limits
 
 from _labserver import LabServer, read_all, responses
 
-STRICT = Limits(rate=20, burst=5, max_body_bytes=4096, body_timeout=0.5, header_timeout=0.5, keep_alive=0.5,
+STRICT = Limits(rate=5, burst=5, max_body_bytes=4096, body_timeout=0.5, header_timeout=0.5, keep_alive=0.5,
                 max_connections=8, busy_timeout=0.3, over_limit_pause=0.2)
 
 
@@ -26,8 +26,12 @@ def lab(tmp_path_factory):
 
 def test_a_student_over_the_rate_limit_gets_429_with_retry_after_and_others_do_not(lab):
     tokens = lab.enrol("rex", "sue")
-    got = [lab.request("GET", "/v1/me", token=tokens["rex"]) for _ in range(STRICT.burst + 1)]
-    assert [status for status, _, _ in got] == [200] * STRICT.burst + [429]
+    start, got = time.monotonic(), []
+    while len(got) < 3 * STRICT.burst and (not got or got[-1][0] == 200):
+        got.append(lab.request("GET", "/v1/me", token=tokens["rex"]))
+    refills = (time.monotonic() - start) * STRICT.rate  # requests the bucket regained meanwhile
+    statuses = [status for status, _, _ in got]
+    assert statuses[-1] == 429 and STRICT.burst <= statuses.index(429) <= STRICT.burst + refills + 1
     status, payload, headers = got[-1]
     assert payload["error"] == "rate_limited" and int(headers["retry-after"]) >= 1
     assert lab.request("GET", "/v1/me", token=tokens["sue"])[0] == 200

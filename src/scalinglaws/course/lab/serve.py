@@ -85,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         if create_secret(args.secret_file):
             print(f"created a new secret in {args.secret_file} (keep it: grading needs it)", flush=True)
         secret = read_secret(args.secret_file)
+        if os.stat(args.secret_file).st_mode & 0o077:
+            print(f"warning: {args.secret_file} is readable by other users; make it private with: chmod 600 "
+                  f"{args.secret_file}", file=sys.stderr, flush=True)
         tokens = register_roster(Ledger(args.db, busy_timeout=limits.busy_timeout), secret,
                                  read_roster(args.roster))
         write_tokens(args.tokens_out, tokens)
