@@ -1,4 +1,5 @@
-"""The budget ledger: every run and prediction in SQLite; a run is paid for inside one transaction.
+"""The budget ledger: students and tokens, every run, prediction and checked answer in SQLite; a run is paid for
+inside one transaction.
 
 ``spend`` opens ``BEGIN IMMEDIATE`` (the write lock), sums what the student has spent, refuses the run with
 :class:`BudgetExceeded` if it does not fit, else records it, and commits: two requests can never both spend the
@@ -15,8 +16,8 @@ from pathlib import Path
 
 from scalinglaws.course.lab.world import RunSpec
 
-__all__ = ["LabError", "BudgetExceeded", "LedgerBusy", "RunRecord", "Prediction", "Attempt", "Ledger", "MAX_RUNS",
-           "BUSY_TIMEOUT"]
+__all__ = ["LabError", "BudgetExceeded", "LedgerBusy", "IdempotencyConflict", "RunRecord", "Prediction", "Attempt",
+           "Ledger", "MAX_RUNS", "BUSY_TIMEOUT"]
 
 MAX_RUNS = 2000
 """Most runs one student may log (bounds the ledger and the grading work; a good campaign needs about 50)."""
