@@ -249,19 +249,24 @@ class Ledger:
         With ``request_key``, a second call with the same key returns the first call's record and charges
         nothing (the same key with a different run raises :class:`IdempotencyConflict`).
         """
+        return self.charge(student, spec, loss, request_key)[0]
+
+    def charge(self, student: str, spec: RunSpec, loss: float,
+               request_key: str | None = None) -> tuple[RunRecord, int]:
+        """:meth:`spend`, returning also the FLOP left afterwards (read in the same transaction)."""
         with self._write() as db:
             row = db.execute("SELECT budget_flop FROM students WHERE student = ?", (student,)).fetchone()
             if row is None:
                 raise LabError(f"unknown student {student!r}")
+            spent, count = db.execute("SELECT COALESCE(SUM(flop), 0), COUNT(*) FROM runs WHERE student = ?",
+                                      (student,)).fetchone()
             if request_key is not None:
                 done = self._replayed_run(db, student, request_key)
                 if done is not None:
                     if done.spec != spec:
                         raise IdempotencyConflict(f"the idempotency key {request_key!r} was used for another run "
                                                   "(send a new key for a new run)")
-                    return done
-            spent, count = db.execute("SELECT COALESCE(SUM(flop), 0), COUNT(*) FROM runs WHERE student = ?",
-                                      (student,)).fetchone()
+                    return done, row[0] - spent
             if spent + spec.flop > row[0]:
                 raise BudgetExceeded(spec.flop, row[0] - spent, row[0])
             if count >= MAX_RUNS:
@@ -272,8 +277,9 @@ class Ledger:
                        "request_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (student, spec.n_layer, spec.d_model, spec.n_heads, spec.tokens, spec.lr, spec.params,
                         spec.flop, float(loss), request_key))
-        return RunRecord(count + 1, spec.n_layer, spec.d_model, spec.n_heads, spec.tokens, spec.lr, spec.params,
-                         spec.flop, float(loss))
+        record = RunRecord(count + 1, spec.n_layer, spec.d_model, spec.n_heads, spec.tokens, spec.lr, spec.params,
+                           spec.flop, float(loss))
+        return record, row[0] - spent - spec.flop
 
     @staticmethod
     def _replayed_run(db: sqlite3.Connection, student: str, request_key: str) -> RunRecord | None:

@@ -137,8 +137,8 @@ class LabService:
                                 tokens=body.get("tokens"), flop=body.get("flop"))
         except (ValueError, OverflowError) as error:
             raise _error(400, "invalid_run", str(error)) from None
-        record = self.ledger.spend(student, spec, self.world(student).final_loss(spec), request_key=key)
-        return {"run": record.to_dict(), "remaining_flop": self.ledger.remaining(student)}
+        record, remaining = self.ledger.charge(student, spec, self.world(student).final_loss(spec), request_key=key)
+        return {"run": record.to_dict(), "remaining_flop": remaining}
 
     def runs(self, student: str) -> dict:
         """``GET /v1/runs``: the student's run log, oldest first."""
