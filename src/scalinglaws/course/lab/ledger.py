@@ -28,16 +28,17 @@ before it is refused with :class:`LedgerBusy`."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS students (
-    student TEXT PRIMARY KEY, token_sha256 TEXT UNIQUE NOT NULL, budget_flop INTEGER NOT NULL);
+    student TEXT PRIMARY KEY, token_sha256 TEXT UNIQUE NOT NULL, budget_flop INTEGER NOT NULL,
+    token_generation INTEGER NOT NULL DEFAULT 0, revoked INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT, student TEXT NOT NULL REFERENCES students(student),
     n_layer INTEGER NOT NULL, d_model INTEGER NOT NULL, n_heads INTEGER NOT NULL, tokens INTEGER NOT NULL,
     lr REAL NOT NULL, params INTEGER NOT NULL, flop INTEGER NOT NULL, loss REAL NOT NULL,
-    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), request_key TEXT);
 CREATE INDEX IF NOT EXISTS runs_by_student ON runs(student);
 CREATE TABLE IF NOT EXISTS predictions (
     student TEXT PRIMARY KEY REFERENCES students(student), n_opt REAL NOT NULL, loss REAL NOT NULL,
-    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), request_key TEXT);
 CREATE TABLE IF NOT EXISTS attempts (
     id INTEGER PRIMARY KEY AUTOINCREMENT, student TEXT NOT NULL REFERENCES students(student),
     question TEXT NOT NULL, status TEXT NOT NULL, answer TEXT NOT NULL, line TEXT NOT NULL,
@@ -153,11 +154,15 @@ class Ledger:
         if not self._memory:
             db.execute("PRAGMA journal_mode=WAL")
         with self._write() as db:  # one transaction: processes opening the same file at once agree
-            for statement in _SCHEMA.split(";")[:-1]:
-                db.execute(statement)
-            for (table, column), definition in _ADDED_COLUMNS.items():
-                if column not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
-                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            if db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0:
+                for statement in _SCHEMA.split(";")[:-1]:  # a new ledger
+                    db.execute(statement)
+            else:  # an existing ledger, perhaps from an earlier version
+                for (table, column), definition in _ADDED_COLUMNS.items():
+                    if column not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+                        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+                for statement in _SCHEMA.split(";")[:-1]:
+                    db.execute(statement)
             db.execute(_AFTER_COLUMNS)
 
     # --- connections ----------------------------------------------------------------------------------
