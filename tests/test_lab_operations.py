@@ -186,3 +186,26 @@ def test_starting_where_the_ledger_cannot_be_written_says_so_in_one_line(folder)
                              "--tokens-out", str(folder / "tokens.csv")], capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert result.stderr.startswith("cannot start the lab service:") and len(result.stderr.splitlines()) == 1
+
+
+def test_a_ledger_from_the_earlier_version_opens_with_its_runs_and_gains_the_new_columns(tmp_path):
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:  # the schema the first class service wrote
+        db.executescript("""
+            CREATE TABLE students (student TEXT PRIMARY KEY, token_sha256 TEXT UNIQUE NOT NULL,
+                                   budget_flop INTEGER NOT NULL);
+            CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, student TEXT NOT NULL, n_layer INTEGER NOT NULL,
+                               d_model INTEGER NOT NULL, n_heads INTEGER NOT NULL, tokens INTEGER NOT NULL,
+                               lr REAL NOT NULL, params INTEGER NOT NULL, flop INTEGER NOT NULL, loss REAL NOT NULL,
+                               created TEXT NOT NULL DEFAULT '2026-01-01');
+            CREATE TABLE predictions (student TEXT PRIMARY KEY, n_opt REAL NOT NULL, loss REAL NOT NULL,
+                                      created TEXT NOT NULL DEFAULT '2026-01-01');""")
+        db.execute("INSERT INTO students VALUES ('amy', 'digest', ?)", (10 * COST,))
+        db.execute("INSERT INTO runs (student, n_layer, d_model, n_heads, tokens, lr, params, flop, loss) "
+                   "VALUES ('amy', 4, 256, 4, 1000000, 0.003, 3145728, ?, 3.5)", (COST,))
+    ledger = Ledger(path)
+    assert ledger.student_for("digest") == "amy" and ledger.spent("amy") == COST
+    assert ledger.spend("amy", RunSpec.make(**RUN), 3.4, request_key="k").index == 2
+    assert ledger.spend("amy", RunSpec.make(**RUN), 3.4, request_key="k").index == 2 and ledger.spent("amy") == 2 * COST
+    ledger.revoke("amy")
+    assert ledger.student_for("digest") is None
