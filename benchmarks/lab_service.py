@@ -6,7 +6,7 @@ every student asks for runs of 1e17 FLOP until the service refuses one for lack 
 ``--checks`` answers to ``POST /v1/check``. Prints requests per second, latency percentiles, and checks the ledger
 afterwards (every budget spent, none exceeded, every check logged).
 
-    .venv/bin/python benchmarks/lab_service.py [--students 300] [--run-flop 1e17] [--workers 2] [--checks 3]
+    .venv/bin/python benchmarks/lab_service.py [--students 300] [--run-flop 1e17] [--workers 2] [--checks 3] [--fsync]
 """
 from __future__ import annotations
 
@@ -98,6 +98,7 @@ def main(argv=None) -> int:
     parser.add_argument("--run-flop", type=float, default=1e17)
     parser.add_argument("--workers", type=int, default=2, help="server processes (default 2, one per core)")
     parser.add_argument("--checks", type=int, default=3, help="answers each student checks after the campaign")
+    parser.add_argument("--fsync", action="store_true", help="serve with --fsync (every commit waits for the disk)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -108,7 +109,7 @@ def main(argv=None) -> int:
                                    str(folder / "lab.sqlite"), "--secret-file", str(folder / "secret.txt"),
                                    "--roster", str(folder / "roster.txt"), "--tokens-out",
                                    str(folder / "tokens.csv"), "--port", str(port), "--workers",
-                                   str(args.workers)], stdout=subprocess.DEVNULL)
+                                   str(args.workers)] + ["--fsync"] * args.fsync, stdout=subprocess.DEVNULL)
         try:
             _wait_for(port)
             with open(folder / "tokens.csv") as f:

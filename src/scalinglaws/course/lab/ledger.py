@@ -174,7 +174,7 @@ class Ledger:
             db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
             # WAL with synchronous=NORMAL: a commit survives the server process being killed (the kill tests);
             # only a power cut or kernel crash can lose the last commits. fsync=True (FULL) survives those too, at
-            # the disk's fsync rate (measured about 4x fewer runs per second; instructor.md).
+            # the disk's rate of flushes (benchmarks/lab_service.py --fsync; instructor.md).
             db.execute(f"PRAGMA synchronous={'FULL' if self.fsync else 'NORMAL'}")
             self._local.db = db
         return db
