@@ -298,3 +298,13 @@ def test_any_prediction_body_is_stored_or_refused_with_a_4xx(body):
         assert 400 <= error.status < 500 and ledger.prediction("ann") is None
     else:
         assert ledger.prediction("ann") == Prediction(float(body["N_opt"]), float(body["loss"]))
+
+
+def test_a_bug_is_a_json_500_that_shows_no_internals(service, monkeypatch):
+    def broken(student):
+        raise RuntimeError("/srv/lab/secret internals")
+
+    monkeypatch.setattr(service.ledger, "runs", broken)
+    status, payload = service.request("GET", "/v1/runs", token=service.tokens["alice"])
+    assert (status, payload["error"]) == (500, "internal") and "internals" not in payload["message"]
+    assert "RuntimeError" not in payload["message"] and len(payload["message"]) > 20
