@@ -111,14 +111,18 @@ def make_app(ledger: Ledger, secret: bytes, limits: Limits = Limits()) -> Starle
     def endpoint(action: str, body: bool = False, param: str | None = None):
         async def handle(request: Request) -> Response:
             header = request.headers.get("authorization", "")
-            wait = limiter.wait(token_digest(header) if header else "ip:" + str(request.client and
-                                                                                 request.client.host))
+            try:  # the bucket is the token's (however "Bearer" is spelt), else the client address's
+                token, no_token = service.bearer(header), None
+            except LabError as refusal:
+                token, no_token = None, refusal
+            wait = limiter.wait(token_digest(token) if token else f"ip:{request.client and request.client.host}")
             if wait:
                 await anyio.sleep(min(math.ceil(wait), limits.over_limit_pause))
                 raise _Refused(429, "rate_limited", f"too many requests: at most {limits.rate:g} per second "
                                                     f"(bursts of {limits.burst}); retry after the Retry-After "
                                                     "header's seconds", retry_after=wait)
-            service.bearer(header)  # no token at all: 401 before the body is read
+            if no_token:
+                raise no_token  # 401 before the body is read
             args = [request.path_params[param]] if param else []
             if body:
                 args += [await _json_body(request, limits), _idempotency_key(request)]
@@ -137,6 +141,7 @@ def make_app(ledger: Ledger, secret: bytes, limits: Limits = Limits()) -> Starle
         _route("/v1/questions/{qid}", endpoint("question", param="qid"), "GET"),
         _route("/v1/check", endpoint("check", body=True), "POST"),
     ]
+
     @contextlib.asynccontextmanager
     async def lifespan(app):
         # Few threads touch SQLite at once: writes queue on one lock anyway, and many concurrent readers slow
