@@ -1,7 +1,8 @@
 """The class lab service: budgets, races, restarts, bad requests, isolation between students."""
-import http.client
+import itertools
 import json
-import threading
+import socket
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -11,50 +12,42 @@ from hypothesis import strategies as st
 from scalinglaws.course.lab.client import AuthError, BudgetExceeded, RemoteLab
 from scalinglaws.course.lab.grade import grade_class
 from scalinglaws.course.lab.ledger import LabError, Ledger, Prediction
-from scalinglaws.course.lab.service import LabService, make_server, register_roster, token_for
+from scalinglaws.course.lab.service import LabService, register_roster, token_for
 from scalinglaws.course.lab.world import RunSpec, World, world_seed_for
 
-SECRET = b"test-secret-0123456789"
+from _labserver import SECRET, LabServer, read_all, responses
 RUN = dict(n_layer=4, d_model=256, n_heads=4, lr=3e-3, tokens=1_000_000)
 COST = RunSpec.make(**RUN).flop  # 6 * (12*4*256^2) * 1e6 FLOP
 
 
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    server = LabServer(tmp_path_factory.mktemp("lab") / "lab.sqlite")
+    yield server
+    server.stop()
+
+
+_names = itertools.count()
+
+
 class Service:
-    """A running service on a free port over the ledger file ``db``."""
+    """Two fresh students (alice, bob) on the module's server, budgets of 5.5 runs."""
 
-    def __init__(self, db, students=("alice", "bob"), budget=None):
-        self.ledger = Ledger(db)
-        kwargs = {} if budget is None else {"budget_flop": budget}
-        self.tokens = register_roster(self.ledger, SECRET, students, **kwargs)
-        self.server = make_server(self.ledger, SECRET, port=0)
-        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
-        # A short poll interval: stop() (shutdown) returns within 10 ms instead of the default 0.5 s.
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+    def __init__(self, lab, budget=5 * COST + COST // 2):
+        n = next(_names)
+        self.lab, self.url, self.ledger = lab, lab.url, lab.ledger
+        enrolled = lab.enrol(f"alice{n}", f"bob{n}", budget=budget)
+        self.tokens = {"alice": enrolled[f"alice{n}"], "bob": enrolled[f"bob{n}"]}
+        self.names = {"alice": f"alice{n}", "bob": f"bob{n}"}
 
     def request(self, method, path, body=None, token=None, raw=None, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.server_address[1], timeout=30)
-        data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
-        head = {"Content-Type": "application/json", **(headers or {})}
-        if token:
-            head["Authorization"] = f"Bearer {token}"
-        conn.request(method, path, body=data, headers=head)
-        response = conn.getresponse()
-        payload = json.loads(response.read())
-        conn.close()
-        return response.status, payload
+        status, payload, _ = self.lab.request(method, path, body, token, raw, headers)
+        return status, payload
 
 
 @pytest.fixture
-def service(tmp_path):
-    svc = Service(tmp_path / "lab.sqlite", budget=5 * COST + COST // 2)
-    yield svc
-    svc.stop()
+def service(lab):
+    return Service(lab)
 
 
 def test_a_run_is_charged_6ND_and_refused_beyond_the_budget_with_what_is_left(service):
@@ -80,15 +73,16 @@ def test_many_threads_racing_for_the_last_flop_never_overspend(service):
 
 def test_a_restart_on_the_same_file_loses_nothing(tmp_path):
     db = tmp_path / "lab.sqlite"
-    first = Service(db, budget=5 * COST)
+    first = LabServer(db)
+    token = first.enrol("alice", budget=5 * COST)["alice"]
     for _ in range(3):
-        first.request("POST", "/v1/runs", RUN, first.tokens["alice"])
-    first.request("POST", "/v1/prediction", {"N_opt": 2e8, "loss": 3.0}, first.tokens["alice"])
-    before = first.request("GET", "/v1/runs", token=first.tokens["alice"])[1]
+        first.request("POST", "/v1/runs", RUN, token)
+    first.request("POST", "/v1/prediction", {"N_opt": 2e8, "loss": 3.0}, token)
+    before = first.request("GET", "/v1/runs", token=token)[1]
     first.stop()
-    second = Service(db, budget=5 * COST)  # re-registering the roster keeps every run
+    second = LabServer(db)
     try:
-        token = second.tokens["alice"]
+        assert second.enrol("alice", budget=5 * COST)["alice"] == token  # re-registering keeps every run
         assert second.request("GET", "/v1/runs", token=token)[1] == before
         assert second.request("GET", "/v1/prediction", token=token)[1]["prediction"] == {"N_opt": 2e8, "loss": 3.0}
         statuses = [second.request("POST", "/v1/runs", RUN, token)[0] for _ in range(3)]
@@ -111,14 +105,109 @@ def test_a_restart_on_the_same_file_loses_nothing(tmp_path):
     ("POST", "/v1/prediction", {"N_opt": "big", "loss": 3.0}, None, "alice", 400, "invalid_prediction"),
     ("GET", "/v1/nothing", None, None, "alice", 404, "not_found"),
     ("DELETE", "/v1/runs", None, None, "alice", 405, "method_not_allowed"),
-    ("POST", "/v1/runs", None, b"x" * 5000, "alice", 413, "too_large"),
+    ("POST", "/v1/runs", None, b"x" * 20_000, "alice", 413, "too_large"),
+    ("POST", "/v1/runs", None, b"null", "alice", 400, "bad_request"),
+    ("POST", "/v1/runs", None, b"[" * 2000 + b"]" * 2000, "alice", 400, "bad_json"),
+    ("POST", "/v1/runs", None, b'{"n_layer": 4, "d_model": 256, "n_heads": 4, "lr": 0.003, "tokens": 1e300}',
+     "alice", 400, "invalid_run"),
+    ("POST", "/v1/runs", None, b'{"n_layer": 4, "d_model": 256, "n_heads": 4, "lr": 0.003, "tokens": 1e999}',
+     "alice", 400, "invalid_run"),
+    ("POST", "/v1/prediction", None, b'{"N_opt": 1e999, "loss": 3.0}', "alice", 400, "invalid_prediction"),
+    ("POST", "/v1/runs", None, b"\xff\xfe{}", "alice", 400, "bad_json"),
+    ("POST", "/v1/check", {"question": "no-such-question", "answer": 1}, None, "alice", 404, "unknown_question"),
+    ("POST", "/v1/runs", RUN, None, "alice", 400, "bad_idempotency_key"),
 ])
 def test_bad_requests_get_a_clear_4xx(service, method, path, body, raw, token, status, code):
     token = service.tokens.get(token, token)
-    got, payload = service.request(method, path, body, token, raw=raw)
+    headers = {"Idempotency-Key": "not a key!"} if code == "bad_idempotency_key" else None
+    got, payload = service.request(method, path, body, token, raw=raw, headers=headers)
     assert (got, payload["error"]) == (status, code)
-    assert len(payload["message"]) > 20
-    assert service.request("GET", "/v1/me", token=service.tokens["alice"])[1]["spent_flop"] == 0
+    assert len(payload["message"]) > 20 and "Traceback" not in payload["message"] and "Error(" not in payload["message"]
+    _assert_untouched(service)
+
+
+def _assert_untouched(service):
+    alice = service.names["alice"]
+    assert service.ledger.spent(alice) == 0 and service.ledger.prediction(alice) is None
+    assert service.ledger.misses(alice, "no-such-question") == 0 and service.ledger.runs(alice) == []
+
+
+HTTP_HEAD = "POST /v1/runs HTTP/1.1\r\nHost: lab\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+
+
+@pytest.mark.parametrize("name, request_bytes, status", [
+    ("non-ASCII Content-Length", HTTP_HEAD + "Content-Length: ١٠\r\n\r\n{}", 400),
+    ("two Content-Lengths", HTTP_HEAD + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 400),
+    ("huge header", HTTP_HEAD + "X-Pad: " + "a" * 20_000 + "\r\nContent-Length: 2\r\n\r\n{}", 431),
+    ("huge URL", "GET /v1/me?" + "a" * 20_000 + " HTTP/1.1\r\nHost: lab\r\nAuthorization: Bearer {token}\r\n\r\n",
+     414),
+    ("headers arriving in pieces, 60 KB", None, 400),
+    ("not HTTP", "HELLO\r\n\r\n", 400),
+])
+def test_hostile_requests_get_a_json_4xx_and_change_nothing(service, name, request_bytes, status):
+    token = service.tokens["alice"]
+    if request_bytes is None:  # the pieces arrive one after another: uvicorn's 16 KB limit
+        with socket.create_connection(("127.0.0.1", service.lab.port), timeout=10) as sock:
+            sock.sendall(HTTP_HEAD.format(token=token).encode())
+            for _ in range(60):
+                try:
+                    sock.sendall(b"X-Pad: " + b"a" * 1000 + b"\r\n")
+                except OSError:
+                    break
+                time.sleep(0.005)
+            answer = read_all(sock)
+    else:
+        answer = service.lab.raw(request_bytes.replace("{token}", token).encode())
+    [(got, payload)] = responses(answer)
+    assert got == status and set(payload) == {"error", "message"} and len(payload["message"]) > 20
+    _assert_untouched(service)
+
+
+@pytest.mark.parametrize("method", ["HEAD", "OPTIONS", "PATCH", "PUT", "TRACE"])
+def test_other_methods_get_a_json_405_naming_the_allowed_ones(service, method):
+    answer = service.lab.raw(f"{method} /v1/runs HTTP/1.1\r\nHost: lab\r\nContent-Length: 0\r\n\r\n".encode())
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 405") and b"allow: post, get" in head.lower()
+    assert b"content-type: application/json" in head.lower()
+    if method != "HEAD":  # a HEAD answer carries headers only
+        assert json.loads(body)["error"] == "method_not_allowed"
+
+
+def test_a_method_http_does_not_know_gets_a_json_400(service):
+    [(status, payload)] = responses(service.lab.raw(b"BREW /v1/runs HTTP/1.1\r\nHost: lab\r\n\r\n"))
+    assert (status, payload["error"]) == (400, "bad_http")
+
+
+@pytest.mark.parametrize("scheme", ["Bearer", "bearer", "BEARER", "bEaReR"])
+def test_the_bearer_scheme_is_case_insensitive(service, scheme):
+    status, me, _ = service.lab.request("GET", "/v1/me", headers={"Authorization": f"{scheme} {service.tokens['bob']}"})
+    assert status == 200 and me["student"] == service.names["bob"]
+
+
+def test_an_unanswered_body_never_becomes_the_next_request(service):
+    """An unauthenticated POST with a body, then a request on the same connection: the second is answered as
+    itself (behind a pooling proxy the leftover body used to be parsed as the next request)."""
+    body = json.dumps({"N_opt": 2e8, "loss": 3.0})
+    smuggled = "GET /v1/runs HTTP/1.1\r\nHost: lab\r\nAuthorization: Bearer " + service.tokens["bob"] + "\r\n\r\n"
+    first = (f"POST /v1/prediction HTTP/1.1\r\nHost: lab\r\nContent-Type: application/json\r\n"
+             f"Content-Length: {len(body) + len(smuggled)}\r\n\r\n{body}{smuggled}")
+    second = (f"POST /v1/prediction HTTP/1.1\r\nHost: lab\r\nAuthorization: Bearer {service.tokens['alice']}\r\n"
+              f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n{body}")
+    got = responses(service.lab.raw((first + second).encode()))
+    assert [status for status, _ in got] == [401, 200]
+    assert got[1][1]["prediction"] == {"N_opt": 2e8, "loss": 3.0}
+    assert service.ledger.prediction(service.names["alice"]) == Prediction(2e8, 3.0)
+    assert service.ledger.prediction(service.names["bob"]) is None
+
+
+def test_the_bottom_of_the_advertised_run_range_is_a_valid_run(service):
+    me = service.request("GET", "/v1/me", token=service.tokens["bob"])[1]
+    low = me["menu"]["run_flop_range"][0]
+    for n_layer, d_model in [(2, 64), (4, 256), (24, 1536)]:
+        run = {"n_layer": n_layer, "d_model": d_model, "n_heads": d_model // 64 or 1, "lr": 3e-3, "flop": low}
+        status, payload = service.request("POST", "/v1/runs", run, service.tokens["bob"])
+        assert status == 200, payload
+        assert low - 6 * payload["run"]["params"] < payload["run"]["flop"] <= low
 
 
 def test_a_student_sees_and_spends_only_their_own_budget_and_world(service):
@@ -129,9 +218,10 @@ def test_a_student_sees_and_spends_only_their_own_budget_and_world(service):
     loss_b = service.request("POST", "/v1/runs", RUN, bob)[1]["run"]["loss"]
     assert loss_a != loss_b  # different worlds answer the same query differently
     spec = RunSpec.make(**RUN)
-    assert loss_a == World.from_seed(world_seed_for(SECRET, "alice")).final_loss(spec)
-    assert service.request("GET", "/v1/me", token=alice)[1]["student"] == "alice"
-    assert token_for(SECRET, "alice") == alice and token_for(b"other-secret-0123", "alice") != alice
+    name = service.names["alice"]
+    assert loss_a == World.from_seed(world_seed_for(SECRET, name)).final_loss(spec)
+    assert service.request("GET", "/v1/me", token=alice)[1]["student"] == name
+    assert token_for(SECRET, name) == alice and token_for(b"other-secret-0123", name) != alice
 
 
 def test_the_same_query_gets_the_same_answer(service):
@@ -156,10 +246,11 @@ def test_the_remote_client_offers_the_local_api_and_grading_reads_the_ledger(ser
     with pytest.raises(AuthError):
         RemoteLab(service.url, "wrong")
     rows = {row["student"]: row for row in grade_class(Ledger(service.ledger.path), SECRET)}
-    assert rows["alice"]["notes"] == "no prediction submitted" and rows["alice"]["points"] == 0
-    assert rows["bob"]["runs"] == 5 and rows["bob"]["predicted_N_opt"] == 2.5e8
-    truth = World.from_seed(world_seed_for(SECRET, "bob")).truth()
-    assert rows["bob"]["true_N_opt"] == pytest.approx(truth.N)
+    alice, bob = service.names["alice"], service.names["bob"]
+    assert rows[alice]["notes"] == "no prediction submitted" and rows[alice]["points"] == 0
+    assert rows[bob]["runs"] == 5 and rows[bob]["predicted_N_opt"] == 2.5e8
+    truth = World.from_seed(world_seed_for(SECRET, bob)).truth()
+    assert rows[bob]["true_N_opt"] == pytest.approx(truth.N)
 
 
 def test_a_student_at_the_run_limit_is_refused_clearly(tmp_path, monkeypatch):
@@ -207,3 +298,13 @@ def test_any_prediction_body_is_stored_or_refused_with_a_4xx(body):
         assert 400 <= error.status < 500 and ledger.prediction("ann") is None
     else:
         assert ledger.prediction("ann") == Prediction(float(body["N_opt"]), float(body["loss"]))
+
+
+def test_a_bug_is_a_json_500_that_shows_no_internals(service, monkeypatch):
+    def broken(student):
+        raise RuntimeError("/srv/lab/secret internals")
+
+    monkeypatch.setattr(service.ledger, "runs", broken)
+    status, payload = service.request("GET", "/v1/runs", token=service.tokens["alice"])
+    assert (status, payload["error"]) == (500, "internal") and "internals" not in payload["message"]
+    assert "RuntimeError" not in payload["message"] and len(payload["message"]) > 20

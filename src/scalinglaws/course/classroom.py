@@ -20,8 +20,8 @@ import nbformat
 from scalinglaws.course.marking import mark
 from scalinglaws.course.roster import read_roster
 
-__all__ = ["CONFIG", "COLLECT_REGEXP", "LAB_ASSIGNMENT", "LAB_SCORE_CELL", "LAB_POINTS", "init_course", "init_lab",
-           "import_roster", "nbgrader_api", "release", "main"]
+__all__ = ["CONFIG", "COLLECT_REGEXP", "PRIVATE_FILES", "ignore_private_files", "LAB_ASSIGNMENT", "LAB_SCORE_CELL",
+           "LAB_POINTS", "init_course", "init_lab", "import_roster", "nbgrader_api", "release", "main"]
 
 CONFIG = '''\
 # nbgrader configuration for "Scaling Laws, Executable" (written by python -m scalinglaws.course.classroom).
@@ -59,11 +59,29 @@ def init_course(course: Path, solutions: Path, names: list[str] | None = None) -
     exchange.mkdir(exist_ok=True)
     (course / "nbgrader_config.py").write_text(
         CONFIG.format(root=str(course), exchange=str(exchange), collect=COLLECT_REGEXP), encoding="utf-8")
+    ignore_private_files(course)
     for path in paths:
         target = course / "source" / path.stem / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(mark(nbformat.read(path, as_version=4)), target)
     return [p.stem for p in paths]
+
+
+PRIVATE_FILES = ("lab-secret.txt", "tokens.csv", "lab.sqlite", "lab.sqlite-wal", "lab.sqlite-shm", "attempts.csv",
+                 "lab_scores.csv")
+"""The class lab's files that must never be committed (the secret, the students' tokens, the ledger, exports),
+under the names instructor.md uses; the classroom set-up lists them in the course folder's .gitignore."""
+
+
+def ignore_private_files(course: Path) -> Path:
+    """Add :data:`PRIVATE_FILES` to ``course/.gitignore`` (created if missing; lines already there are kept)."""
+    path = Path(course) / ".gitignore"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    missing = [name for name in PRIVATE_FILES if name not in lines]
+    if missing:
+        header = ["# the class lab's secret, tokens, ledger and exports: private, never committed"]
+        path.write_text("\n".join(lines + header + missing) + "\n", encoding="utf-8")
+    return path
 
 
 LAB_ASSIGNMENT = "lab"

@@ -2,19 +2,25 @@
 
 ``lab = open_lab(seed=3)`` runs a public world in the kernel (:class:`LocalLab`); ``lab = open_lab(url=...,
 token=...)`` talks to the class service (:class:`RemoteLab`). Both offer ``run(...)``, ``runs()``,
-``budget``/``spent``/``remaining`` and ``submit(N_opt, loss)``; both raise :class:`BudgetExceeded` with what is
+``budget``/``spent``/``remaining`` and ``submit(N_opt, loss)`` (class mode adds ``check(qid, answer)``,
+judged by the service); both raise :class:`BudgetExceeded` with what is
 left, and ValueError for an invalid run. Only self-study's ``submit`` returns the score (and with it the truth).
 Taught in chapters/08_lab.ipynb.
 """
 from __future__ import annotations
 
+import http.client
 import json
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
+import uuid
 
 from scalinglaws._validate import as_int
 from scalinglaws.course.lab.ledger import BudgetExceeded, LabError, Ledger, Prediction, RunRecord
 from scalinglaws.course.lab.scoring import Score, judge
+from scalinglaws.course.lab.service import decode_value, encode_value
 from scalinglaws.course.lab.world import LAB_BUDGET_FLOP, TARGET_FLOP, RunSpec, World
 
 __all__ = ["LocalLab", "RemoteLab", "open_lab", "LabError", "BudgetExceeded", "AuthError"]
@@ -69,10 +75,15 @@ class LocalLab:
 
 
 class RemoteLab:
-    """Class mode: the same calls, answered by the lab service at ``url`` for the student holding ``token``."""
+    """Class mode: the same calls, answered by the lab service at ``url`` for the student holding ``token``.
 
-    def __init__(self, url: str, token: str, timeout: float = 30.0):
-        self.url, self._token, self.timeout = url.rstrip("/"), token, timeout
+    Each run and prediction carries a fresh ``Idempotency-Key``; if the answer is lost (the connection drops)
+    or the service is busy (503) or asks to slow down (429), the same request is sent again, up to ``retries``
+    times, and the service answers a repeat with its first answer without charging twice.
+    """
+
+    def __init__(self, url: str, token: str, timeout: float = 30.0, retries: int = 3):
+        self.url, self._token, self.timeout, self.retries = url.rstrip("/"), token, timeout, retries
         status = self._call("GET", "/v1/me")
         self.budget, self.target_flop, self.student = status["budget_flop"], status["target_flop"], status["student"]
 
@@ -81,7 +92,7 @@ class RemoteLab:
         """Train one run on the service; same arguments and errors as :meth:`LocalLab.run`."""
         body = {"n_layer": n_layer, "d_model": d_model, "n_heads": n_heads, "lr": lr}
         body.update({"tokens": tokens} if tokens is not None else {"flop": flop})
-        return RunRecord(**self._call("POST", "/v1/runs", body)["run"])
+        return RunRecord(**self._call("POST", "/v1/runs", body, key=uuid.uuid4().hex)["run"])
 
     def runs(self) -> list[RunRecord]:
         """Every run so far, oldest first (from the service's ledger)."""
@@ -99,17 +110,49 @@ class RemoteLab:
 
     def submit(self, N_opt: float, loss: float) -> None:
         """Record the prediction on the service (the instructor's grading reveals the score)."""
-        self._call("POST", "/v1/prediction", {"N_opt": N_opt, "loss": loss})
+        self._call("POST", "/v1/prediction", {"N_opt": N_opt, "loss": loss}, key=uuid.uuid4().hex)
 
-    def _call(self, method: str, path: str, body: dict | None = None) -> dict:
+    def check(self, qid: str, answer) -> str:
+        """Have the service judge ``answer`` to question ``qid``; print and return the line ``check`` prints.
+
+        For a function question, pass the function: it runs here on the inputs the service sends, and only its
+        outputs travel. The service keeps your place on each question's hint ladder.
+        """
+        if callable(answer) and not isinstance(answer, type):
+            inputs = self._call("GET", f"/v1/questions/{urllib.parse.quote(qid, safe='')}").get("inputs", [])
+            answer = [_output(answer, decode_value(args)) for args in inputs]
+        line = self._call("POST", "/v1/check", {"question": qid, "answer": encode_value(answer)})["line"]
+        print(line)
+        return line
+
+    def _call(self, method: str, path: str, body: dict | None = None, key: str | None = None) -> dict:
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method=method, headers={
-            "Authorization": f"Bearer {self._token}", "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            raise _error_from(error.code, error.read()) from None
+        head = {"Authorization": f"Bearer {self._token}", "Content-Type": "application/json"}
+        if key is not None:
+            head["Idempotency-Key"] = key
+        for attempt in range(self.retries + 1):
+            request = urllib.request.Request(self.url + path, data=data, method=method, headers=head)
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                    return json.loads(response.read())
+            except urllib.error.HTTPError as error:
+                raw = error.read()
+                if error.code not in (429, 503) or attempt == self.retries:
+                    raise _error_from(error.code, raw) from None
+                time.sleep(min(float(error.headers.get("Retry-After") or 1), 10.0))
+            except (ConnectionError, http.client.HTTPException, TimeoutError, urllib.error.URLError):
+                if attempt == self.retries or (method == "POST" and key is None):
+                    raise
+                time.sleep(0.2 * 2 ** attempt)
+        raise AssertionError("unreachable")
+
+
+def _output(function, args: list):
+    """What ``function(*args)`` returns, or ``{"raises": name, "message": text}`` for what it raises."""
+    try:
+        return function(*args)
+    except Exception as error:  # the learner's code: its exception is the answer, judged by the service
+        return {"raises": type(error).__name__, "message": str(error)[:200]}
 
 
 def _error_from(status: int, raw: bytes) -> Exception:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from scalinglaws.course.lab.ledger import Ledger
 from scalinglaws.course.lab.scoring import Score, judge
-from scalinglaws.course.lab.serve import read_secret
+from scalinglaws.course.lab.secret import read_secret
 from scalinglaws.course.lab.world import World, world_seed_for
 
 __all__ = ["grade_student", "grade_class", "gradebook_url", "record_in_gradebook", "FIELDS", "main"]

@@ -1,4 +1,5 @@
-"""The budget ledger: every run and prediction in SQLite; a run is paid for inside one transaction.
+"""The budget ledger: students and tokens, every run, prediction and checked answer in SQLite; a run is paid for
+inside one transaction.
 
 ``spend`` opens ``BEGIN IMMEDIATE`` (the write lock), sums what the student has spent, refuses the run with
 :class:`BudgetExceeded` if it does not fit, else records it, and commits: two requests can never both spend the
@@ -7,6 +8,7 @@ self-study lab (a private in-memory database) and the class service (a file). Ta
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from dataclasses import asdict, dataclass
@@ -14,24 +16,44 @@ from pathlib import Path
 
 from scalinglaws.course.lab.world import RunSpec
 
-__all__ = ["LabError", "BudgetExceeded", "RunRecord", "Prediction", "Ledger", "MAX_RUNS"]
+__all__ = ["LabError", "BudgetExceeded", "LedgerBusy", "IdempotencyConflict", "RunRecord", "Prediction", "Attempt",
+           "Ledger", "MAX_RUNS", "BUSY_TIMEOUT"]
 
 MAX_RUNS = 2000
 """Most runs one student may log (bounds the ledger and the grading work; a good campaign needs about 50)."""
 
+BUSY_TIMEOUT = 5.0
+"""Seconds a write waits for the ledger's write lock (held by another process, or an open ``sqlite3`` shell)
+before it is refused with :class:`LedgerBusy`."""
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS students (
-    student TEXT PRIMARY KEY, token_sha256 TEXT UNIQUE NOT NULL, budget_flop INTEGER NOT NULL);
+    student TEXT PRIMARY KEY, token_sha256 TEXT UNIQUE NOT NULL, budget_flop INTEGER NOT NULL,
+    token_generation INTEGER NOT NULL DEFAULT 0, revoked INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT, student TEXT NOT NULL REFERENCES students(student),
     n_layer INTEGER NOT NULL, d_model INTEGER NOT NULL, n_heads INTEGER NOT NULL, tokens INTEGER NOT NULL,
     lr REAL NOT NULL, params INTEGER NOT NULL, flop INTEGER NOT NULL, loss REAL NOT NULL,
-    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), request_key TEXT);
 CREATE INDEX IF NOT EXISTS runs_by_student ON runs(student);
 CREATE TABLE IF NOT EXISTS predictions (
     student TEXT PRIMARY KEY REFERENCES students(student), n_opt REAL NOT NULL, loss REAL NOT NULL,
+    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), request_key TEXT);
+CREATE TABLE IF NOT EXISTS attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, student TEXT NOT NULL REFERENCES students(student),
+    question TEXT NOT NULL, status TEXT NOT NULL, answer TEXT NOT NULL, line TEXT NOT NULL,
     created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+CREATE INDEX IF NOT EXISTS attempts_by_student ON attempts(student, question);
 """
+
+_ADDED_COLUMNS = {  # columns later versions added: (table, column) -> definition; added to older ledgers on open
+    ("students", "token_generation"): "INTEGER NOT NULL DEFAULT 0",
+    ("students", "revoked"): "INTEGER NOT NULL DEFAULT 0",
+    ("runs", "request_key"): "TEXT",
+    ("predictions", "request_key"): "TEXT",
+}
+_AFTER_COLUMNS = ("CREATE UNIQUE INDEX IF NOT EXISTS runs_by_request ON runs(student, request_key) "
+                  "WHERE request_key IS NOT NULL")
 
 
 class LabError(Exception):
@@ -39,6 +61,20 @@ class LabError(Exception):
 
     status = 400
     code = "bad_request"
+
+
+class LedgerBusy(LabError):
+    """The ledger's write lock stayed taken for longer than the busy timeout; nothing was written."""
+
+    status = 503
+    code = "busy"
+
+
+class IdempotencyConflict(LabError):
+    """An idempotency key was sent again with a different request."""
+
+    status = 422
+    code = "idempotency_key_reused"
 
 
 class BudgetExceeded(LabError):
@@ -83,20 +119,51 @@ class Prediction:
     loss: float
 
 
-class Ledger:
-    """Students, their budgets, runs and predictions in SQLite (``path`` a file, or ``":memory:"``)."""
+@dataclass(frozen=True)
+class Attempt:
+    """One answer checked by the service: who, when (UTC, ISO 8601), which question, the verdict and line."""
 
-    def __init__(self, path: str | Path = ":memory:"):
+    student: str
+    created: str
+    question: str
+    status: str
+    answer: str
+    line: str
+
+
+class Ledger:
+    """Students, their tokens and budgets, runs, predictions and checked answers in SQLite.
+
+    ``path`` is a file (created 0600, WAL mode, shared safely by several processes) or ``":memory:"``.
+    ``busy_timeout`` (seconds) bounds how long a write waits for the write lock before :class:`LedgerBusy`;
+    ``fsync`` makes every commit wait for the disk (survives a power cut, not only a killed process).
+    """
+
+    def __init__(self, path: str | Path = ":memory:", busy_timeout: float = BUSY_TIMEOUT, fsync: bool = False):
         self.path = str(path)
+        self.busy_timeout = float(busy_timeout)
+        self.fsync = bool(fsync)
         self._memory = self.path == ":memory:"
         self._lock = threading.Lock()
+        if not self._memory and not os.path.exists(self.path):
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))  # SQLite's -wal/-shm files copy it
         self._shared = (sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
                         if self._memory else None)
         self._local = threading.local()
         db = self._connection()
         if not self._memory:
             db.execute("PRAGMA journal_mode=WAL")
-        db.executescript(_SCHEMA)
+        with self._write() as db:  # one transaction: processes opening the same file at once agree
+            if db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0:
+                for statement in _SCHEMA.split(";")[:-1]:  # a new ledger
+                    db.execute(statement)
+            else:  # an existing ledger, perhaps from an earlier version
+                for (table, column), definition in _ADDED_COLUMNS.items():
+                    if column not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+                        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+                for statement in _SCHEMA.split(";")[:-1]:
+                    db.execute(statement)
+            db.execute(_AFTER_COLUMNS)
 
     # --- connections ----------------------------------------------------------------------------------
     def _connection(self) -> sqlite3.Connection:
@@ -104,29 +171,60 @@ class Ledger:
             return self._shared
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            db.execute("PRAGMA synchronous=FULL")
+            db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+            # WAL with synchronous=NORMAL: a commit survives the server process being killed (the kill tests);
+            # only a power cut or kernel crash can lose the last commits. fsync=True (FULL) survives those too, at
+            # the disk's rate of flushes (benchmarks/lab_service.py --fsync; instructor.md).
+            db.execute(f"PRAGMA synchronous={'FULL' if self.fsync else 'NORMAL'}")
             self._local.db = db
         return db
 
-    def _write(self):
+    def _write(self) -> "_Transaction":
         # Writers of this process queue on a lock before BEGIN IMMEDIATE: SQLite's busy handler would otherwise
         # make them poll with sleeps (up to seconds when the lock holder is descheduled). The transaction still
         # guards against writers in other processes.
-        return _Transaction(self._connection(), self._lock)
+        return _Transaction(self._connection(), self._lock, self.busy_timeout)
 
-    # --- students -------------------------------------------------------------------------------------
-    def add_student(self, student: str, token_sha256: str, budget_flop: int) -> None:
-        """Register a student (idempotent: an existing student keeps their runs; token and budget are updated)."""
+    # --- students and tokens --------------------------------------------------------------------------
+    def add_student(self, student: str, token_sha256: str, budget_flop: int) -> bool:
+        """Register a student with a token digest; True if new. An existing student keeps their runs, token
+        and revocation (see :meth:`set_token`, :meth:`revoke`); only the budget is updated."""
         if not isinstance(budget_flop, int) or isinstance(budget_flop, bool) or budget_flop < 1:
             raise ValueError(f"budget_flop must be a whole number of FLOP >= 1; got {budget_flop!r}")
         with self._write() as db:
-            db.execute("INSERT INTO students VALUES (?, ?, ?) ON CONFLICT(student) DO UPDATE SET "
-                       "token_sha256 = excluded.token_sha256, budget_flop = excluded.budget_flop",
+            new = db.execute("SELECT 1 FROM students WHERE student = ?", (student,)).fetchone() is None
+            db.execute("INSERT INTO students (student, token_sha256, budget_flop) VALUES (?, ?, ?) "
+                       "ON CONFLICT(student) DO UPDATE SET budget_flop = excluded.budget_flop",
                        (student, token_sha256, int(budget_flop)))
+        return new
+
+    def set_token(self, student: str, token_sha256: str, generation: int) -> None:
+        """Give a registered student a new token (digest and generation); lifts a revocation."""
+        with self._write() as db:
+            changed = db.execute("UPDATE students SET token_sha256 = ?, token_generation = ?, revoked = 0 "
+                                 "WHERE student = ?", (token_sha256, int(generation), student)).rowcount
+        if not changed:
+            raise LabError(f"unknown student {student!r}")
+
+    def revoke(self, student: str) -> None:
+        """Refuse the student's token from now on, in every process sharing this ledger (runs are kept)."""
+        with self._write() as db:
+            changed = db.execute("UPDATE students SET revoked = 1 WHERE student = ?", (student,)).rowcount
+        if not changed:
+            raise LabError(f"unknown student {student!r}")
+
+    def student_for(self, token_sha256: str) -> str | None:
+        """The student holding the token with this digest, or None (unknown or revoked)."""
+        rows = self._read("SELECT student FROM students WHERE token_sha256 = ? AND revoked = 0", (token_sha256,))
+        return rows[0][0] if rows else None
+
+    def roster(self) -> list[tuple[str, int, bool]]:
+        """(student, token generation, revoked) for every registered student, in name order."""
+        rows = self._read("SELECT student, token_generation, revoked FROM students ORDER BY student")
+        return [(student, int(generation), bool(revoked)) for student, generation, revoked in rows]
 
     def students(self) -> dict[str, str]:
-        """token_sha256 -> student, for every registered student."""
+        """token_sha256 -> student, for every registered student (revoked ones included)."""
         rows = self._read("SELECT token_sha256, student FROM students")
         return dict(rows)
 
@@ -137,31 +235,65 @@ class Ledger:
             raise LabError(f"unknown student {student!r}")
         return int(rows[0][0])
 
+    def remaining(self, student: str) -> int:
+        """FLOP the student has left (budget minus spent), in one query."""
+        rows = self._read("SELECT budget_flop - (SELECT COALESCE(SUM(flop), 0) FROM runs WHERE student = ?) "
+                          "FROM students WHERE student = ?", (student, student))
+        if not rows:
+            raise LabError(f"unknown student {student!r}")
+        return int(rows[0][0])
+
     def spent(self, student: str) -> int:
         """FLOP the student has spent so far."""
         return int(self._read("SELECT COALESCE(SUM(flop), 0) FROM runs WHERE student = ?", (student,))[0][0])
 
     # --- runs -----------------------------------------------------------------------------------------
-    def spend(self, student: str, spec: RunSpec, loss: float) -> RunRecord:
-        """Charge ``spec.flop`` and log the run in one transaction; BudgetExceeded if it does not fit."""
+    def spend(self, student: str, spec: RunSpec, loss: float, request_key: str | None = None) -> RunRecord:
+        """Charge ``spec.flop`` and log the run in one transaction; BudgetExceeded if it does not fit.
+
+        With ``request_key``, a second call with the same key returns the first call's record and charges
+        nothing (the same key with a different run raises :class:`IdempotencyConflict`).
+        """
+        return self.charge(student, spec, loss, request_key)[0]
+
+    def charge(self, student: str, spec: RunSpec, loss: float,
+               request_key: str | None = None) -> tuple[RunRecord, int]:
+        """:meth:`spend`, returning also the FLOP left afterwards (read in the same transaction)."""
         with self._write() as db:
             row = db.execute("SELECT budget_flop FROM students WHERE student = ?", (student,)).fetchone()
             if row is None:
                 raise LabError(f"unknown student {student!r}")
             spent, count = db.execute("SELECT COALESCE(SUM(flop), 0), COUNT(*) FROM runs WHERE student = ?",
                                       (student,)).fetchone()
+            if request_key is not None:
+                done = self._replayed_run(db, student, request_key)
+                if done is not None:
+                    if done.spec != spec:
+                        raise IdempotencyConflict(f"the idempotency key {request_key!r} was used for another run "
+                                                  "(send a new key for a new run)")
+                    return done, row[0] - spent
             if spent + spec.flop > row[0]:
                 raise BudgetExceeded(spec.flop, row[0] - spent, row[0])
             if count >= MAX_RUNS:
                 error = LabError(f"you have logged {count} runs, the most the lab allows ({MAX_RUNS})")
                 error.status, error.code = 409, "run_limit"
                 raise error
-            db.execute("INSERT INTO runs (student, n_layer, d_model, n_heads, tokens, lr, params, flop, loss) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            db.execute("INSERT INTO runs (student, n_layer, d_model, n_heads, tokens, lr, params, flop, loss, "
+                       "request_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (student, spec.n_layer, spec.d_model, spec.n_heads, spec.tokens, spec.lr, spec.params,
-                        spec.flop, float(loss)))
-        return RunRecord(count + 1, spec.n_layer, spec.d_model, spec.n_heads, spec.tokens, spec.lr, spec.params,
-                         spec.flop, float(loss))
+                        spec.flop, float(loss), request_key))
+        record = RunRecord(count + 1, spec.n_layer, spec.d_model, spec.n_heads, spec.tokens, spec.lr, spec.params,
+                           spec.flop, float(loss))
+        return record, row[0] - spent - spec.flop
+
+    @staticmethod
+    def _replayed_run(db: sqlite3.Connection, student: str, request_key: str) -> RunRecord | None:
+        row = db.execute("SELECT id, n_layer, d_model, n_heads, tokens, lr, params, flop, loss FROM runs "
+                         "WHERE student = ? AND request_key = ?", (student, request_key)).fetchone()
+        if row is None:
+            return None
+        index = db.execute("SELECT COUNT(*) FROM runs WHERE student = ? AND id <= ?", (student, row[0])).fetchone()
+        return RunRecord(index[0], *row[1:])
 
     def runs(self, student: str) -> list[RunRecord]:
         """The student's runs, oldest first."""
@@ -170,17 +302,45 @@ class Ledger:
         return [RunRecord(i + 1, *row) for i, row in enumerate(rows)]
 
     # --- predictions ----------------------------------------------------------------------------------
-    def submit(self, student: str, prediction: Prediction) -> None:
-        """Store the student's prediction (a later one replaces an earlier one)."""
+    def submit(self, student: str, prediction: Prediction, request_key: str | None = None) -> None:
+        """Store the student's prediction (a later one replaces an earlier one; a retry with the request key
+        of the stored prediction changes nothing)."""
         with self._write() as db:
-            db.execute("INSERT INTO predictions (student, n_opt, loss) VALUES (?, ?, ?) ON CONFLICT(student) "
-                       "DO UPDATE SET n_opt = excluded.n_opt, loss = excluded.loss, created = excluded.created",
-                       (student, float(prediction.N_opt), float(prediction.loss)))
+            if request_key is not None:
+                row = db.execute("SELECT n_opt, loss FROM predictions WHERE student = ? AND request_key = ?",
+                                 (student, request_key)).fetchone()
+                if row is not None:
+                    if Prediction(*row) != prediction:
+                        raise IdempotencyConflict(f"the idempotency key {request_key!r} was used for another "
+                                                  "prediction (send a new key for a new prediction)")
+                    return
+            db.execute("INSERT INTO predictions (student, n_opt, loss, request_key) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT(student) DO UPDATE SET n_opt = excluded.n_opt, loss = excluded.loss, "
+                       "created = excluded.created, request_key = excluded.request_key",
+                       (student, float(prediction.N_opt), float(prediction.loss), request_key))
 
     def prediction(self, student: str) -> Prediction | None:
         """The student's latest prediction, or None."""
         rows = self._read("SELECT n_opt, loss FROM predictions WHERE student = ?", (student,))
         return Prediction(*rows[0]) if rows else None
+
+    # --- checked answers ------------------------------------------------------------------------------
+    def misses(self, student: str, question: str) -> int:
+        """Wrong answers the student has sent for ``question`` (their position on its hint ladder)."""
+        rows = self._read("SELECT COUNT(*) FROM attempts WHERE student = ? AND question = ? AND status = 'wrong'",
+                          (student, question))
+        return int(rows[0][0])
+
+    def log_attempt(self, student: str, question: str, status: str, answer: str, line: str) -> None:
+        """Record one checked answer (the answer as sent, JSON text; the verdict and the line shown)."""
+        with self._write() as db:
+            db.execute("INSERT INTO attempts (student, question, status, answer, line) VALUES (?, ?, ?, ?, ?)",
+                       (student, question, status, answer, line))
+
+    def attempts(self) -> list[Attempt]:
+        """Every checked answer, oldest first."""
+        rows = self._read("SELECT student, created, question, status, answer, line FROM attempts ORDER BY id")
+        return [Attempt(*row) for row in rows]
 
     def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
         if self._memory:
@@ -197,23 +357,45 @@ class Ledger:
 
 
 class _Transaction:
-    """``with``: BEGIN IMMEDIATE (take the write lock now), COMMIT on success, ROLLBACK on any exception."""
+    """``with``: BEGIN IMMEDIATE (take the write lock now), COMMIT on success, ROLLBACK on any exception.
 
-    def __init__(self, db: sqlite3.Connection, lock: threading.Lock | None):
-        self.db, self.lock = db, lock
+    Every path releases both locks: if the write lock cannot be had within ``timeout`` seconds (the in-process
+    lock or SQLite's), :class:`LedgerBusy` is raised with nothing held.
+    """
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock, timeout: float):
+        self.db, self.lock, self.timeout = db, lock, timeout
 
     def __enter__(self) -> sqlite3.Connection:
-        if self.lock is not None:
-            self.lock.acquire()
-        if self.db.in_transaction:
-            self.db.execute("ROLLBACK")
-        self.db.execute("BEGIN IMMEDIATE")
+        if not self.lock.acquire(timeout=self.timeout):
+            raise LedgerBusy(_BUSY_MESSAGE)
+        try:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            self.lock.release()
+            if "locked" in str(error) or "busy" in str(error):
+                raise LedgerBusy(_BUSY_MESSAGE) from None
+            raise
+        except BaseException:
+            self.lock.release()
+            raise
         return self.db
 
     def __exit__(self, kind, value, tb):
         try:
             self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+        except sqlite3.OperationalError as error:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            if "locked" in str(error) or "busy" in str(error):
+                raise LedgerBusy(_BUSY_MESSAGE) from None
+            raise
         finally:
-            if self.lock is not None:
-                self.lock.release()
+            self.lock.release()
         return False
+
+
+_BUSY_MESSAGE = ("the lab's ledger is busy (its write lock is held elsewhere); nothing was changed: try again in "
+                 "a moment")

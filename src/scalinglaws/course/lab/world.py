@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -140,8 +140,9 @@ class RunSpec:
     def make(cls, n_layer, d_model, n_heads, lr, tokens=None, flop=None) -> "RunSpec":
         """Validate a run: shape on the menu, exactly one of ``tokens`` / ``flop``, lr in :data:`LR_RANGE`.
 
-        ``flop`` (FLOP) fixes tokens = floor(flop / (6·N)), so the run costs at most ``flop``. Raises
-        ValueError saying what is allowed.
+        ``flop`` (FLOP) fixes tokens = floor(flop / (6·N)), so the run costs at most ``flop`` (and less than one
+        token's 6·N FLOP below it); the range :data:`MIN_RUN_FLOP` to :data:`MAX_RUN_FLOP` applies to the FLOP
+        asked for, so ``flop=MIN_RUN_FLOP`` is a valid run. Raises ValueError saying what is allowed.
         """
         layers = _on_menu("n_layer", n_layer, MENU_LAYERS)
         width = _on_menu("d_model", d_model, MENU_D_MODEL)
@@ -155,14 +156,15 @@ class RunSpec:
         n = int(non_embedding_params(layers, width))
         count = _tokens(tokens, flop, n)
         spec = cls(layers, width, heads, count, float(f"{rate:.6g}"))
-        if not MIN_RUN_FLOP <= spec.flop <= MAX_RUN_FLOP:
+        asked = spec.flop if flop is None else float(flop)
+        if not MIN_RUN_FLOP <= asked <= MAX_RUN_FLOP:
             raise ValueError(f"a run must cost {MIN_RUN_FLOP:.0e} to {MAX_RUN_FLOP:.0e} FLOP (6·N·D); this one "
-                             f"costs {spec.flop:.3e} (N = {n:,} parameters, D = {count:.3e} tokens)")
+                             f"costs {_sci(asked)} (N = {n:,} parameters, D = {_sci(count)} tokens)")
         return spec
 
-    @property
+    @cached_property
     def params(self) -> int:
-        """Non-embedding parameters N = 12·n_layer·d_model²."""
+        """Non-embedding parameters N = 12·n_layer·d_model² (computed once per spec)."""
         return int(non_embedding_params(self.n_layer, self.d_model))
 
     @property
@@ -173,6 +175,15 @@ class RunSpec:
     def key(self) -> bytes:
         """Canonical bytes of the query: equal runs have equal keys."""
         return f"{self.n_layer}|{self.d_model}|{self.n_heads}|{self.tokens}|{self.lr!r}".encode()
+
+
+def _sci(x: float | int) -> str:
+    """``x`` in scientific notation with 4 significant digits, even an integer too large for a float."""
+    try:
+        return f"{float(x):.3e}"
+    except OverflowError:
+        digits = str(int(x))
+        return f"{digits[0]}.{digits[1:4]}e+{len(digits) - 1}"
 
 
 def _on_menu(name: str, value, menu: tuple[int, ...]) -> int:
