@@ -213,8 +213,12 @@ def test_the_tolerance_is_printed_as_it_is():
     assert "within 0.2%" in evaluate("fit-approach2-a", 0.0).message
     assert "within 0.5%" in evaluate("inf-verifier", (0.0, 0.0)).message
     assert "within 0%" not in evaluate("pl-tenfold", 12345.0).message
-    assert tolerance_text(questions()["fit-n-at-optimum"]) == "within ±0.5"
+    assert tolerance_text(questions()["fit-n-at-optimum"]) == "exact"  # a count: a whole number
     assert tolerance_text(Question("t", "number", lambda: 1.0, rtol=0.02)) == "within 2%"
+    assert tolerance_text(Question("t", "number", lambda: 1.0, rtol=0.0, atol=0.5)) == "within ±0.5"
+    assert tolerance_text(Question("t", "number", lambda: 1.0, rtol=1e-9)) == "within 0.05%"
+    assert tolerance_text(Question("t", "number", lambda: (3, 0.5), rtol=0.01)) == (
+        "the whole number exact, the other within 1%")
 
 
 def test_two_slips_that_give_the_same_number_are_both_named():
@@ -254,3 +258,94 @@ def test_wrong_types_get_a_line_saying_what_to_do():
     assert result.status == "invalid" and "take their mean" in result.message
     assert "\n" not in evaluate("fit-approach2-a", fit).message
     assert "call it" in evaluate("pl-slope", lambda: -0.3).message
+
+
+# --- one reading, tolerances as displayed, functions, named slips (issue 25) ---------------------------------
+def test_a_value_that_prints_like_the_answer_is_accepted():
+    q = Question("t-flop", "number", lambda: 3.01989888e16, rtol=1e-6, unit="FLOP")
+    for answer in ("3.02e16 FLOP", 3.02e16, 3.0199022e16, "3.020e+16"):
+        assert judge(q, answer).status == "correct", answer
+    assert judge(q, 3e16).status == "wrong"
+    assert "accepted: within 0.05%" in judge(q, 3e16).message
+
+
+def test_whole_number_answers_are_exact_and_say_so():
+    q = Question("t-k", "number", lambda: (5, 0.5714), rtol=0.01)
+    assert judge(q, (5.0, 0.5714)).status == "correct"
+    assert judge(q, (4.96, 0.5714)).status == "wrong"
+    assert "the whole number exact" in judge(q, (4.96, 0.5714)).message
+    assert judge(questions()["inf-vs-training"], (4.96, 0.5714)).status == "wrong"
+
+
+def test_check_and_lab_submit_read_an_answer_the_same_way():
+    from scalinglaws.course.checks import read_number
+    from scalinglaws.course.lab.client import LocalLab
+    from scalinglaws.course.questions.lab import EXERCISE_SEED
+
+    assert read_number("685M") == 685e6 and read_number("2.97") == 2.97 and read_number("8.6%") == 0.086
+    score = LocalLab(EXERCISE_SEED).submit("685M", "2.97")
+    assert score.prediction.N_opt == 685e6 and score.prediction.loss == 2.97
+
+
+def _reference_pass_at_k(n, c, k):
+    return sl.pass_at_k(n, c, k)
+
+
+def test_a_function_answer_using_the_package_is_told_so():
+    for answer in (sl.pass_at_k, _reference_pass_at_k, lambda n, c, k: sl.mean_pass_at_k(n, [c], k)):
+        result = evaluate("inf-implement-passk", answer)
+        assert result.status == "wrong" and "uses the package's own pass_at_k" in result.message
+
+
+def test_a_copy_of_the_formula_is_the_learners_own_and_accepted():
+    import math
+
+    def mine(n, c, k):
+        if k > n:
+            raise ValueError("k must not exceed n")
+        if n - c < k:
+            return 1.0
+        return 1.0 - math.prod(1.0 - k / i for i in range(n - c + 1, n + 1))
+
+    assert evaluate("inf-implement-passk", mine).status == "correct"
+
+
+def test_a_function_returning_none_is_told_to_return():
+    def prints(n, c, k):
+        print(1 - c / n)
+
+    result = evaluate("inf-implement-passk", prints)
+    assert result.status == "wrong" and "it returned nothing: return the value" in result.message
+    assert evaluate("inf-implement-passk", lambda n, c, k: None).status == "unanswered"
+
+
+@pytest.mark.parametrize("answer, words", [
+    ((5, 57.14), "looks like a percentage"),
+    ("57.14", "looks like a percentage"),
+])
+def test_a_percent_for_a_fraction_is_named(answer, words):
+    q = Question("t-frac", "number", lambda: 0.5714, rtol=0.01)
+    assert words in judge(q, answer if isinstance(answer, str) else answer[1]).message
+    assert "factor of 10" not in judge(q, 57.14).message
+
+
+def test_the_neighbouring_questions_answer_is_named():
+    tenfold = questions()["pl-tenfold"].expected()
+    message = evaluate("pl-fit", tenfold).message
+    assert "pl-tenfold" in message and "factor of 10" not in message
+
+
+def test_a_factor_of_nine_is_not_called_a_power_of_ten():
+    q = Question("t-nine", "number", lambda: 0.5625, rtol=0.002)
+    assert "factor of 10" not in judge(q, 0.0625).message
+    assert "factor of 10^1" in judge(q, 5.625).message
+
+
+@pytest.mark.parametrize("qid", sorted(questions()))
+def test_no_look_alike_gets_the_generic_unit_hint(qid):
+    """A declared slip has a name: the last-resort 'check units' line never answers one."""
+    from scalinglaws.course.checks import lookalike_answers
+
+    q = questions()[qid]
+    for what, answer in lookalike_answers(q):
+        assert "check units and suffixes" not in judge(q, answer).message, (qid, what)

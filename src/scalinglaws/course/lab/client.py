@@ -14,7 +14,7 @@ import urllib.request
 
 from scalinglaws._validate import as_int
 from scalinglaws.course.lab.ledger import BudgetExceeded, LabError, Ledger, Prediction, RunRecord
-from scalinglaws.course.lab.scoring import Score, judge
+from scalinglaws.course.lab.scoring import Score, judge, read_prediction
 from scalinglaws.course.lab.world import LAB_BUDGET_FLOP, TARGET_FLOP, RunSpec, World
 
 __all__ = ["LocalLab", "RemoteLab", "open_lab", "LabError", "BudgetExceeded", "AuthError"]
@@ -61,8 +61,12 @@ class LocalLab:
         return self.budget - self.spent
 
     def submit(self, N_opt: float, loss: float) -> Score:
-        """Record the prediction at :data:`TARGET_FLOP` and return its score (this reveals the truth)."""
-        prediction = Prediction(float(N_opt), float(loss))
+        """Record the prediction at :data:`TARGET_FLOP` and return its score (this reveals the truth).
+
+        Reads its arguments as ``check`` does ("685M", "2.97"); refuses swapped or impossible values
+        (:func:`~scalinglaws.course.lab.scoring.read_prediction`).
+        """
+        prediction = read_prediction(N_opt, loss, self.target_flop)
         score = judge(self.world, self.runs(), prediction, target_flop=self.target_flop)
         self._ledger.submit(SELF, prediction)
         return score
@@ -98,8 +102,10 @@ class RemoteLab:
         return int(self._call("GET", "/v1/me")["remaining_flop"])
 
     def submit(self, N_opt: float, loss: float) -> None:
-        """Record the prediction on the service (the instructor's grading reveals the score)."""
-        self._call("POST", "/v1/prediction", {"N_opt": N_opt, "loss": loss})
+        """Record the prediction on the service (the instructor's grading reveals the score); read and
+        refused as :meth:`LocalLab.submit` does."""
+        prediction = read_prediction(N_opt, loss, self.target_flop)
+        self._call("POST", "/v1/prediction", {"N_opt": prediction.N_opt, "loss": prediction.loss})
 
     def _call(self, method: str, path: str, body: dict | None = None) -> dict:
         data = None if body is None else json.dumps(body).encode()

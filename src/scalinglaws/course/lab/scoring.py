@@ -16,14 +16,15 @@ from typing import Sequence
 import numpy as np
 
 from scalinglaws.compute import format_count, format_flop
+from scalinglaws.course.checks import read_number
 from scalinglaws.course.lab.campaign import approach3_shortfall
 from scalinglaws.course.lab.ledger import Prediction, RunRecord
 from scalinglaws.course.lab.world import TARGET_FLOP, World
 from scalinglaws.course.layout import fit_lines
 from scalinglaws._validate import as_positive
 
-__all__ = ["Score", "judge", "budgets_of", "campaign_notes", "N_TOLERANCE_DECADES", "LOSS_TOLERANCE",
-           "MIN_SIZES", "MIN_BUDGET_SPAN", "LR_OFF_FACTOR"]
+__all__ = ["Score", "judge", "budgets_of", "campaign_notes", "read_prediction", "N_TOLERANCE_DECADES",
+           "LOSS_TOLERANCE", "MIN_SIZES", "MIN_BUDGET_SPAN", "LR_OFF_FACTOR", "SANE_TOKENS_PER_PARAM", "MAX_LOSS"]
 
 N_TOLERANCE_DECADES = 0.3
 """|log10(predicted / true N_opt)| at which the N_opt points reach zero (0.3 decades ≈ a factor 2)."""
@@ -39,6 +40,41 @@ MIN_BUDGET_SPAN = 30.0
 
 LR_OFF_FACTOR = 2.0
 """A run's learning rate this many times away from its size's optimum (either way) is called off."""
+
+SANE_TOKENS_PER_PARAM = (0.01, 10_000.0)
+"""Tokens per parameter D/N = C/(6·N_opt²) a submitted N_opt may imply at the target: outside this range it is
+no compute-optimal model (Chinchilla's is about 20; Sardana et al. 2024 trained up to 10,000)."""
+
+MAX_LOSS = 11.0
+"""Largest loss (nats/token) a prediction may give: ln(50,000) = 10.8 is uniform guessing over a 50k-token
+vocabulary; a trained model's loss lies below it."""
+
+
+def read_prediction(N_opt, loss, target_flop: float = TARGET_FLOP) -> Prediction:
+    """The prediction ``submit`` records, read as ``check`` reads answers ("685M", "2.97", numpy scalars).
+
+    Refuses (ValueError, one line saying what to do) a pair that looks swapped, an N_opt that implies no
+    compute-optimal model at ``target_flop`` (:data:`SANE_TOKENS_PER_PARAM`), and a loss that is not a trained
+    model's (0 < loss <= :data:`MAX_LOSS` nats/token). Taught in chapters/08_lab.ipynb.
+    """
+    try:
+        n, value = read_number(N_opt), read_number(loss)
+    except ValueError as err:
+        raise ValueError(f"submit(N_opt, loss) takes two numbers such as 685e6 or '685M', and 2.97: {err}") from None
+    if n <= MAX_LOSS and value > MAX_LOSS:
+        raise ValueError(f"submit(N_opt, loss) got N_opt = {n:g} and loss = {value:g}: they look swapped; "
+                         "give N_opt (parameters) first, then the loss (nats/token)")
+    if not 0 < value <= MAX_LOSS:
+        raise ValueError(f"the loss must be a trained model's, between 0 and {MAX_LOSS:g} nats/token; "
+                         f"got {value:g}")
+    low, high = (math.sqrt(target_flop / (6 * r)) for r in SANE_TOKENS_PER_PARAM[::-1])
+    if not low <= n <= high:
+        ratio = target_flop / (6 * n * n) if n > 0 else math.inf
+        raise ValueError(f"N_opt = {format_count(n) if n > 0 else n} at {format_flop(target_flop)} would train on "
+                         f"{ratio:.3g} tokens per parameter (C = 6·N·D); a compute-optimal N_opt lies between "
+                         f"{format_count(low)} and {format_count(high)} (D/N from {SANE_TOKENS_PER_PARAM[0]:g} "
+                         f"to {SANE_TOKENS_PER_PARAM[1]:,.0f})")
+    return Prediction(n, value)
 
 
 @dataclass(frozen=True)

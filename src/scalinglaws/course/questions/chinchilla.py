@@ -220,6 +220,7 @@ register(
     ),
     Question(
         "chin-implement-allocation", "function", allocation_reference, cases=_allocation_cases, rtol=1e-6,
+        reference=("scalinglaws.laws:ChinchillaLaw.optimal_allocation",),
         prompt="Implement optimal_allocation(C, E, A, B, alpha, beta) -> (N, D) from the closed form.",
         hints=(
             Hint(_forgot_six, "You dropped the 6: the closed form uses C/6 (C = 6ND), not C."),

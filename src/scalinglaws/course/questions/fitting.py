@@ -110,6 +110,7 @@ def _size_ratio(budget: float = GOPHER_BUDGET) -> float:
 register(
     Question(
         "fit-huber-objective", "function", _objective, cases=_objective_cases, rtol=1e-6,
+        reference=("scalinglaws._objective:ChinchillaObjective.__call__",),
         prompt=("Write huber_objective(params, N, D, loss): Hoffmann's Approach-3 objective at "
                 "params = (log_A, log_B, log_E, alpha, beta); scipy.special.huber(delta, r) takes delta first."),
         hints=(

@@ -60,10 +60,10 @@ def samples_to_match(p_small: float = SMALL_ACCURACY, target: float = LARGE_ACCU
     return int(k[np.argmax(np.asarray(coverage(p_small, k)) >= target)])
 
 
-def _vs_training() -> tuple[float, float]:
+def _vs_training() -> tuple[int, float]:
     k = samples_to_match()
     ratio = sampling_flops(SMALL_PARAMS, TOKENS_PER_SAMPLE, k) / sampling_flops(LARGE_PARAMS, TOKENS_PER_SAMPLE, 1)
-    return float(k), float(ratio)
+    return k, float(ratio)
 
 
 def _benchmark_pass_at_5() -> float:
@@ -341,8 +341,8 @@ TRAIN_TO_TEST_QUESTION = dict(training_budget=ROBERTS_2026_BUDGETS["training_tab
 per token served."""
 
 
-def _lifetime_samples() -> float:
-    return float(lifetime_matched_samples(**LIFETIME_QUESTION))
+def _lifetime_samples() -> int:
+    return int(lifetime_matched_samples(**LIFETIME_QUESTION))
 
 
 def _t2t(hold: str = "nothing"):
@@ -383,6 +383,8 @@ register(
             Hint(lambda: (_t2t("one_sample").tokens_per_param, 1.0),
                  "That is single-pass Chinchilla (k = 1); the inference budget pays for k = C_inf/(2N) samples."),
             Hint(lambda: (_t2t().k, _t2t().tokens_per_param), "You swapped them: the answer is (D/N, k)."),
+            Hint(lambda: (_t2t().N, _t2t().k), "That is (N, k): the question asks for tokens per parameter "
+                                               "D/N, the plan's tokens_per_param, not the parameters N."),
         ),
         hint="Minimise E + A/N^α + B/D^β + G/k^γ over N with D = C_train/(6N) and k = C_inf/(2N); "
              "sl.train_to_test_optimal(sl.HOFFMANN_2022_UNROUNDED, **q.TRAIN_TO_TEST_QUESTION) does it.",

@@ -8,7 +8,7 @@ import numpy as np
 from scalinglaws.course.checks import Hint, Question, register
 from scalinglaws.course.lab.campaign import predict, suggested_lr
 from scalinglaws.course.lab.client import LocalLab
-from scalinglaws.course.lab.world import RunSpec
+from scalinglaws.course.lab.world import MAX_RUN_FLOP, TARGET_FLOP, RunSpec
 from scalinglaws.fit import fit_approach2
 from scalinglaws.transformer import non_embedding_params
 
@@ -60,14 +60,14 @@ def _a2(method: str = "parabola") -> float:
     return float(fit_approach2(*_arrays(_campaign_runs()), method=method).a)
 
 
-def _prediction() -> tuple[float, float]:
-    guess = predict(_campaign_runs())
+def _prediction(target_flop: float = TARGET_FLOP) -> tuple[float, float]:
+    guess = predict(_campaign_runs(), target_flop)
     return guess.N_opt, guess.loss
 
 
 register(
     Question(
-        "lab-run-flop", "number", _flop, rtol=1e-6, unit="FLOP",
+        "lab-run-flop", "number", _flop, rtol=0.005, unit="FLOP",
         prompt=("FLOP charged for a run of 8 layers, d_model 512, on 2e8 tokens "
                 "(C = 6·N·D, N = 12·n_layer·d_model²)."),
         hints=(

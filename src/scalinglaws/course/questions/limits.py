@@ -117,6 +117,7 @@ register(
     ),
     Question(
         "lim-implement-effective", "function", _reference_effective, cases=_effective_cases, rtol=1e-6,
+        reference=("scalinglaws.data_constrained:effective_data",),
         prompt="Implement effective_tokens(unique, epochs) -> D' (tokens).",
         hints=(
             Hint(lambda u, e: u * (1 + R_D_STAR * -np.expm1(-e / R_D_STAR)),
@@ -140,8 +141,11 @@ register(
                  "That counts all 47B parameters; a token passes only through the 13B active ones."),
             Hint(lambda: 6 * MIXTRAL_8X7B.active * GENERATED_TOKENS, "6N is the training cost per token; generating is a forward pass, 2N."),
             Hint(lambda: 6 * MIXTRAL_8X7B.total * GENERATED_TOKENS, "Use the active parameters and the forward-pass cost 2N per token."),
+            Hint(lambda: float(MIXTRAL_8X7B.inference_flops(1)),
+                 "That is the cost of one generated token; the question asks for all 1,000 of them."),
         ),
-        lookalikes=(LookAlike(lambda: float(MIXTRAL_8X7B.inference_flops(1)), "one token instead of 1,000"),),
+        lookalikes=(LookAlike(lambda: float(MIXTRAL_8X7B.active * GENERATED_TOKENS),
+                              "one FLOP per active parameter per token instead of two"),),
         ladder=(
             "A token passes only through the experts the router picks: count the parameters it actually uses.",
             "A forward pass costs 2 FLOP per active parameter per generated token: 2 · N_active · 1,000.",
