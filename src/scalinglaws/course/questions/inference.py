@@ -330,7 +330,7 @@ register(
 # "Where chapters 5 and 6 meet")
 from scalinglaws.laws import HOFFMANN_2022_UNROUNDED  # noqa: E402
 from scalinglaws.sampling import lifetime_matched_samples  # noqa: E402
-from scalinglaws.train_to_test import ROBERTS_2026_BUDGETS, train_to_test_optimal  # noqa: E402
+from scalinglaws.train_and_sample import ROBERTS_2026_BUDGETS, train_to_test_optimal  # noqa: E402
 
 LIFETIME_QUESTION = dict(size_ratio=8, inference_ratio=2.0)
 """Question inf-lifetime-samples: a model 8× larger, and Snell et al.'s R = D_inference / D_pretrain = 2."""
