@@ -173,7 +173,7 @@ register(
         ladder=(
             "Look for a metric that gives partial credit, so that each better token shows.",
             "All-or-nothing metrics stay near 0 until every token is right; a per-token count falls as p rises.",
-            "Compare sl.exact_match(L, 20) with sl.expected_token_edit_distance(L, 20) for L from 1 to 0.01.",
+            "L = np.geomspace(1, 0.01, 5); sl.exact_match(L, 20), sl.expected_token_edit_distance(L, 20)",
         ),
         hint="Look for a metric that gives partial credit per token.",
         explain="Edit distance counts wrong tokens, length · (1 − p): it falls smoothly, like the loss.",
@@ -197,8 +197,8 @@ register(
             "Ask what the power law itself predicts for the size of successive drops.",
             "Each 10× removes the same fraction of the reducible loss, so the absolute drops shrink: compare "
             "measurements with the law's line, not with the previous drop.",
-            "law = sl.HOFFMANN_2022; [law.loss_at_compute(c) for c in (1e22, 1e23, 1e24, 1e25)] and their "
-            "differences.",
+            "law = sl.HOFFMANN_2022; "
+            "np.diff([law.loss_at_compute(c) for c in (1e22, 1e23, 1e24, 1e25)])",
         ),
         hint="What does the law itself predict for the size of successive drops?",
         explain="Shrinking absolute gains are built into a power law; a plateau claim needs measurements below the law's line.",
