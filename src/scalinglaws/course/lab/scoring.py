@@ -254,9 +254,14 @@ def _n_source(world: World, way, target_flop: float) -> str:
     true_a = math.log(float(world.truth(target_flop).N) / float(world.truth(top).N)) / math.log(target_flop / top)
     beyond = float(frontier.predict_N(target_flop)) / float(world.truth(target_flop).N) / at_top
     place = "the extrapolation" if abs(math.log(beyond)) > abs(math.log(at_top)) else "the fitted vertices"
-    advice = ("spread the budgets wider and steady each vertex with more sizes, so that a is pinned down"
-              if place == "the extrapolation" else
-              "bracket the valley at each budget with sizes on both walls")
+    span = top / float(frontier.compute.min())
+    if place == "the fitted vertices":
+        advice = "bracket the valley at each budget with more sizes on both walls"
+    elif span < MIN_BUDGET_SPAN:
+        advice = "spread the budgets over two decades or more, so that a is pinned down"
+    else:
+        advice = "a rests on noisy vertices: more sizes per profile and more budgets between steady it"
+
     return (f"on your runs Approach 2 is {at_top:.2f}× the truth at your largest budget "
             f"({format_flop(top)}) and its slope a = {frontier.a:.3f} (the world's, from there to "
             f"{format_flop(target_flop)}: {true_a:.3f}) makes that {at_top * beyond:.2f}× at the target, so most "
