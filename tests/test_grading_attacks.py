@@ -202,3 +202,17 @@ def _all_wrong(out):
     """Every test cell judged the answer present and wrong (❌), not missing: the attack had something to hide."""
     lines = [o.text for c in out.cells if is_test(c) for o in c.outputs if o.output_type == "stream"]
     assert len(lines) == 8 and all(line.startswith("❌") for line in lines), lines
+
+
+def test_a_function_that_calls_the_packages_own_earns_zero(course):
+    """The function question is answered by forwarding to the package's implementation: it is refused."""
+    nb = _blank(course)
+    forwarded = 0
+    for cell in nb.cells:
+        if "def effective_tokens(unique, epochs):" in cell.source:
+            cell.source = cell.source.replace("    # YOUR ANSWER HERE\n    ...",
+                                              "    return sl.effective_data(unique, epochs)")
+            forwarded += 1
+    assert forwarded == 1
+    graded = _zero(course, "forwards-to-package", nb)
+    assert "uses the package's own effective_data" in str(graded)

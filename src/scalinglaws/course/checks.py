@@ -244,9 +244,6 @@ def read_number(x: Any) -> float:
     return parse_quantity(x)
 
 
-_read_number = read_number
-
-
 def _as_numbers(answer: Any, n: int) -> list[float]:
     """Read a number (n == 1) or a sequence of n numbers from the learner's answer."""
     if n == 1:
