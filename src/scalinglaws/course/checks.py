@@ -550,7 +550,7 @@ def _check_function(q: Question, answer: Any, missed: int = 0) -> CheckResult:
         return CheckResult(q.qid, "invalid", f"expected a function (pass its name without brackets); got "
                                              f"{type(answer).__name__}.")
     if getattr(answer, "stub", is_stub(answer)):
-        return CheckResult(q.qid, "unanswered", "not answered yet: your function's body is empty; fill it in.")
+        return CheckResult(q.qid, "unanswered", "not answered yet: your function returns nothing; fill in its body.")
     cases = q.cases()
     wants = [_reference(q, args) for args in cases]
     if hasattr(answer, "forwards"):  # a function called in the learner's kernel (grading)
