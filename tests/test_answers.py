@@ -47,10 +47,27 @@ def test_a_function_is_called_in_the_kernel_and_its_outputs_judged_outside(funct
 
 
 @pytest.mark.parametrize("qid", sorted(q.qid for q in questions().values() if q.kind == "function"))
-def test_every_function_question_judges_its_reference_correct_through_the_reader(qid):
+def test_the_package_reference_is_refused_in_the_kernel_and_through_the_reader(qid):
     reference = questions()[qid].expected  # returns pairs, arrays, allocations; raises ValueError on bad input
-    result = verdict(qid, _kernel_reads(reference, qid))
-    assert result == evaluate(qid, reference) and result.status == "correct"
+    forwarding = lambda *args: reference(*args)  # noqa: E731 (a learner's one-line wrapper)
+    for function in (reference, forwarding):
+        result = verdict(qid, _kernel_reads(function, qid))
+        assert result == evaluate(qid, function) and result.status == "wrong"
+        assert "uses the package's own" in result.message
+
+
+def test_a_function_that_prints_is_told_to_return_and_a_blank_one_is_not_answered():
+    def prints(unique, epochs):
+        print(unique * epochs)
+
+    def blank(unique, epochs):
+        """Effective tokens."""
+        ...
+
+    qid = "lim-implement-effective"
+    printed = verdict(qid, _kernel_reads(prints, qid))
+    assert printed == evaluate(qid, prints) and "returned nothing: return the value" in printed.message
+    assert verdict(qid, _kernel_reads(blank, qid)).status == evaluate(qid, blank).status == "unanswered"
 
 
 @pytest.mark.parametrize("payload", [

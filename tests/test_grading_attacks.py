@@ -207,6 +207,20 @@ def _all_wrong(out):
     assert len(lines) == 8 and all(line.startswith("❌") for line in lines), lines
 
 
+def test_a_function_that_calls_the_packages_own_earns_zero(course):
+    """The function question is answered by forwarding to the package's implementation: it is refused."""
+    nb = _blank(course)
+    forwarded = 0
+    for cell in nb.cells:
+        if "def effective_tokens(unique, epochs):" in cell.source:
+            cell.source = cell.source.replace("    # YOUR ANSWER HERE\n    ...",
+                                              "    return sl.effective_data(unique, epochs)")
+            forwarded += 1
+    assert forwarded == 1
+    graded = _zero(course, "forwards-to-package", nb)
+    assert "uses the package's own effective_data" in str(graded)
+
+
 # A damaged submission is graded, never failed (nbgrader would stop at a KeyError and grade nothing): the
 # damaged question scores 0 with a line saying why, and every other question is judged.
 

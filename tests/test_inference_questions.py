@@ -32,8 +32,8 @@ def exact_integers(n, c, k):
 
 
 def test_implement_passk_accepts_correct_implementations():
-    assert evaluate("inf-implement-passk", sm.pass_at_k).status == "correct"
     assert evaluate("inf-implement-passk", exact_integers).status == "correct"
+    assert evaluate("inf-implement-passk", sm.pass_at_k).status == "wrong"  # the package's own: not an answer
 
 
 def test_implement_passk_requires_a_value_error_for_k_above_n():

@@ -45,10 +45,16 @@ def _no_check(n, c, k):  # right values, but no ValueError where the package rai
     return 1.0 if n - c < k else 1 - math.prod(1 - k / i for i in range(n - c + 1, n + 1))
 
 
+def _honest(n, c, k):  # the unbiased estimator, written out, with the package's checks
+    if not (0 <= c <= n and 1 <= k <= n):
+        raise ValueError("need 0 <= c <= n and 1 <= k <= n")
+    return _no_check(n, c, k)
+
+
 ANSWERS = [("pl-slope", 0.3), ("pl-slope", "0.3"), ("pl-slope", [1, 2]), ("pl-slope", -3.0), ("pl-slope", None),
            ("pl-slope", "-0.3"), ("kaplan-joint-floor", "z"), ("kaplan-joint-floor", "a"),
            ("inf-implement-passk", _biased), ("inf-implement-passk", _no_check),
-           ("inf-implement-passk", pass_at_k)]
+           ("inf-implement-passk", pass_at_k), ("inf-implement-passk", _honest)]
 
 
 def test_the_service_prints_exactly_the_line_check_prints_locally(lab, db, capsys):

@@ -49,7 +49,46 @@ def test_the_notes_name_what_went_wrong_in_a_poor_campaign():
     assert "span only 3.3×" in notes
     assert "9 of 9 runs used a learning rate" in notes
     assert "9 distinct runs at 9 sizes and 3 budgets are too few for Approach 3" in notes
-    assert "so few noisy points" in notes or "one side of the valley" in notes
+    assert "lay below the true optimum" in notes
+
+
+def test_the_notes_report_which_fit_ran_and_the_fallbacks_bias():
+    notes = _score(POORLY_PLANNED, 0).notes
+    route = next(n for n in notes if "Approach 2" in n and "lowest-loss run" in n)
+    assert "no parabola at 5e16 FLOP (no interior minimum" in route  # the parabola that did not happen
+    assert "underestimates the loss" in route
+    loss_note = next(n for n in notes if n.startswith("the loss is"))
+    assert "too low" in loss_note and "no floor E" in loss_note
+    assert not any("vertex loose" in n for n in notes)
+
+
+def test_an_n_opt_error_is_traced_to_the_vertices_or_the_extrapolation():
+    notes = _score(POORLY_PLANNED, 0).notes
+    first = notes[0]
+    assert first.startswith("N_opt is") and "at your largest budget" in first and "slope a =" in first
+    assert "most of the error came from the extrapolation" in first
+
+
+def test_the_learning_rate_note_does_not_claim_one_world_shows_the_cost():
+    lr_note = next(n for n in _score(POORLY_PLANNED, 0).notes if "learning rate" in n)
+    assert "over many worlds it costs points on average" in lr_note
+
+
+def test_submit_refuses_swapped_or_impossible_predictions():
+    lab = LocalLab(3)
+    with pytest.raises(ValueError, match="look swapped"):
+        lab.submit(3.0, 1e9)
+    with pytest.raises(ValueError, match="tokens per parameter"):
+        lab.submit(5e15, 3.0)
+    with pytest.raises(ValueError, match="trained model's"):
+        lab.submit(5e8, 40.0)
+    assert lab.submit("500M", "3.2").prediction.N_opt == 5e8
+
+
+def test_one_budget_is_not_called_budgets():
+    lab = _runs(WELL_PLANNED[:9], 1)  # one budget only
+    notes = judge(lab.world, lab.runs(), Prediction(lab.world.truth().N, lab.world.truth().loss)).notes
+    assert any("cover 1 budget:" in n for n in notes) and not any("1 budgets" in n for n in notes)
 
 
 def test_a_profile_on_one_side_of_the_valley_is_called_out():
@@ -59,8 +98,10 @@ def test_a_profile_on_one_side_of_the_valley_is_called_out():
     for params in (best / 8, best / 5, best / 3):
         layers, width, heads = shape_for(params)
         lab.run(layers, width, heads, lr=suggested_lr(non_embedding_params(layers, width)), flop=1e16)
-    notes = judge(world, lab.runs(), Prediction(world.truth().N, world.truth().loss)).notes
-    assert any("lay below the true optimum" in n and "one side of the valley" in n for n in notes)
+    missed = judge(world, lab.runs(), Prediction(world.truth().N / 2, world.truth().loss)).notes
+    assert any("lay below the true optimum" in n for n in missed)
+    right = judge(world, lab.runs(), Prediction(world.truth().N, world.truth().loss)).notes
+    assert not any("lay below the true optimum" in n for n in right)  # no points lost on N_opt: not blamed
 
 
 def test_the_truth_scores_100_and_the_points_fall_linearly_to_zero():

@@ -140,3 +140,18 @@ def test_the_recorded_anchor_is_approach3_on_gadres_c4_runs_and_its_noise_their_
     mad = np.median(np.abs(residual - np.median(residual)))
     assert anchor().noise == pytest.approx(1.4826 * mad, rel=1e-3)  # MAD of a normal = 0.6745 sd
     assert 0.005 < anchor().noise < 0.02
+
+
+@pytest.mark.skipif(
+    not os.environ.get("SCALINGLAWS_GADRE2024"),
+    reason="opt-in: Gadre et al.'s runs are not shipped; set SCALINGLAWS_GADRE2024 to check the recorded run",
+)
+def test_the_recorded_cheapest_anchor_run_is_gadres():
+    from scalinglaws.course.lab.world import ANCHOR_SMALLEST_RUN
+    from scalinglaws.runs import load_runs
+
+    c4 = load_runs("c4_original")
+    cheapest = int(np.argmin(c4.C))
+    small = ANCHOR_SMALLEST_RUN
+    assert c4.shape[cheapest] == f"d={small['d_model']}_l={small['n_layer']}_h=4"
+    assert (c4.N[cheapest], c4.D[cheapest]) == (small["params"], small["tokens"])

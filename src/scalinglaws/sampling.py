@@ -88,8 +88,11 @@ SNELL_2024 = {"size_ratio": 14, "efficiency_over_best_of_n": 4, "inference_ratio
 """Snell et al. 2024 (arXiv 2408.03314), abstract: in a FLOPs-matched evaluation, test-time compute lets a
 smaller model "outperform a 14x larger model" on problems where it has "somewhat non-trivial success rates"
 (not on the hardest); compute-optimal allocation is "more than 4x" as efficient as a best-of-N baseline.
-§7 (Fig. 9) matches total FLOPs, X = 6·N·D_pretrain plus Y = 2·N·D_inference, at three inference loads
-R = D_inference / D_pretrain: 0.16 (R ≪ 1), 0.79 (R ~ 1) and 22 (R ≫ 1)."""
+The inference loads are arXiv version 1's (2408.03314v1, Aug 2024): its §7 (Fig. 9) matches total FLOPs,
+X = 6·N·D_pretrain plus Y = 2·N·D_inference, at three loads R = D_inference / D_pretrain: 0.16 (R ≪ 1),
+0.79 (R ~ 1) and 22 (R ≫ 1). The final version (ICLR 2025) charges Y = 4·N·D_inference (the verifier's pass
+doubles it) and labels the same comparisons R = 0.08, 0.40 and 11 (its Figure 8); this package counts a sample
+at 2·N FLOP per token, as version 1 does."""
 
 WU_2024_LLEMMA_PARAMS = (7e9, 34e9)
 """Wu et al. 2024 (arXiv 2408.00724), abstract: Llemma-7B with the REBASE tree search "consistently outperforms"
@@ -520,14 +523,15 @@ def odds_scaled_accuracy(accuracy: ArrayLike, size_ratio: ArrayLike, odds_expone
 def lifetime_matched_samples(size_ratio: float, inference_ratio: float) -> int:
     """Samples per question a small model can afford at the lifetime FLOP of a ``size_ratio``× larger one.
 
-    Snell et al. 2024 (arXiv 2408.03314, §7) match **total** FLOPs: pretraining X = 6·N·D_pretrain plus
+    Snell et al. 2024 (arXiv 2408.03314v1, §7) match **total** FLOPs: pretraining X = 6·N·D_pretrain plus
     inference Y = 2·N·D_inference, with R = D_inference / D_pretrain (``inference_ratio``). As there, both
     models are trained on the same D_pretrain tokens (the larger one is scaled in parameters only) and
     D_inference counts the tokens of one answer per question. The larger model (r·N parameters, one
     sample per question) costs 6·rN·D + 2·rN·R·D; the small one with k samples per question costs
     6·N·D + 2·N·k·R·D. Both bills are ``scalinglaws.lifetime.lifetime_flops`` (chapters/05_overtraining).
     Setting them equal gives k = r + 3·(r − 1)/R, Snell et al.'s factor "M + 3(D_pretrain/D_inference)(M − 1)"
-    (§7) by which the small model's inference compute may grow; the result is its floor (at least 1). As R → ∞ (serving
+    (version 1, §7; the final ICLR 2025 version charges 4·N per inference token, verifier included, and
+    gives M + (3/2)(D_pretrain/D_inference)(M − 1)) by which the small model's inference compute may grow; the result is its floor (at least 1). As R → ∞ (serving
     dwarfs training) k → r, the inference-only match; for R ≪ 1 the small model spends the larger model's
     extra training FLOP on samples. ``inference_ratio`` may be ``math.inf``.
 
@@ -592,7 +596,7 @@ class ComputeMatchedComparison:
 def compute_matched_comparison(small_accuracy: ArrayLike, size_ratio: float, inference_ratio: float,
                                odds_exponent: float = 1.0, wrong: ArrayLike = EXAMPLE_WRONG_ANSWERS,
                                verifier: tuple[float, float] = EXAMPLE_VERIFIER) -> ComputeMatchedComparison:
-    """Bigger model or more samples, at equal **lifetime** FLOP: pretraining plus serving (Snell et al. 2024, §7).
+    """Bigger model or more samples at equal **lifetime** FLOP, training plus serving (Snell et al. 2024 v1, §7).
 
     The small model draws ``lifetime_matched_samples(size_ratio, inference_ratio)`` samples per question;
     the larger model draws one. The larger model's per-sample accuracy comes from the illustrative

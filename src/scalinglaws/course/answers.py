@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from scalinglaws.course.checks import CheckResult, Question, judge, questions
+from scalinglaws.course.checks import CheckResult, Question, judge, questions, reference_paths
 
 __all__ = ["READER_SOURCE", "MAX_PAYLOAD", "reader_expression", "decode", "verdict", "encode"]
 
@@ -62,18 +62,24 @@ def __scalinglaws_decode__(x):
     return x
 
 
-def __scalinglaws_read__(value, cases=None):
+def __scalinglaws_read__(value, cases=None, watch="[]"):
     import json
     if cases is None or not callable(value):
         return json.dumps(__scalinglaws_encode__(value))
+    from scalinglaws.course.checks import call_cases, is_stub
+    if is_stub(value):
+        return json.dumps({"$": "calls", "outcomes": [], "stub": True, "forwards": False})
+    args = [__scalinglaws_decode__(case) for case in json.loads(cases)]
+    results, used = call_cases(value, args, json.loads(watch))
     outcomes = []
-    for case in json.loads(cases):
-        args = __scalinglaws_decode__(case)
+    for result in results:
         try:
-            outcomes.append(__scalinglaws_encode__(value(*args)))
+            if isinstance(result, Exception):
+                raise result
+            outcomes.append(__scalinglaws_encode__(result))
         except Exception as err:
             outcomes.append({"$": "raised", "type": type(err).__name__, "message": str(err)[:300]})
-    return json.dumps({"$": "calls", "outcomes": outcomes})
+    return json.dumps({"$": "calls", "outcomes": outcomes, "stub": False, "forwards": bool(used)})
 '''.replace("__MAX_DEPTH__", str(_MAX_DEPTH))
 """Defines the reader in the learner's kernel (and, for ``encode``, in the grader's own namespace)."""
 
@@ -95,7 +101,8 @@ def reader_expression(question: Question, expression: str) -> str:
     if question.kind != "function":
         return f"__scalinglaws_read__({expression})"
     cases = json.dumps(json.dumps([encode(tuple(args)) for args in question.cases()]))
-    return f"__scalinglaws_read__({expression}, {cases})"
+    watch = json.dumps(json.dumps(list(reference_paths(question))))
+    return f"__scalinglaws_read__({expression}, {cases}, {watch})"
 
 
 class _Unreadable:
@@ -132,7 +139,8 @@ def _rebuild(x: Any, depth: int = 0) -> Any:
     if tag == "raised":
         return _Raised(str(x.get("type", "Exception")), str(x.get("message", "")))
     if tag == "calls":
-        return _Replay([_rebuild(o, depth + 1) for o in x["outcomes"]])
+        return _Replay([_rebuild(o, depth + 1) for o in x["outcomes"]], stub=x.get("stub") is True,
+                       forwards=x.get("forwards") is True)
     raise ValueError(f"unknown record {tag!r}")
 
 
@@ -157,14 +165,21 @@ class _Raised:
 
 
 class _Replay:
-    """A stand-in for a learner's function: returns, input by input, what it returned in their kernel."""
+    """A stand-in for a learner's function: returns, input by input, what it returned in their kernel.
 
-    def __init__(self, outcomes: list[Any]):
+    ``stub``: the function's body was the handed-out blank; ``forwards``: it used the package's own
+    implementation (``Question.reference``) on the way.
+    """
+
+    def __init__(self, outcomes: list[Any], stub: bool = False, forwards: bool = False):
         self._outcomes = outcomes
+        self.stub, self.forwards = stub, forwards
         self._keys: dict[str, Any] = {}
 
     def bind(self, question: Question) -> "_Replay":
         cases = question.cases()
+        if self.stub:
+            return self
         if len(cases) != len(self._outcomes):
             raise ValueError(f"expected {len(cases)} outcomes, got {len(self._outcomes)}")
         self._keys = {json.dumps(encode(tuple(c))): o for c, o in zip(cases, self._outcomes)}

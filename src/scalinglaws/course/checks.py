@@ -13,11 +13,14 @@ method, the third the code. ``check`` counts the misses of each question in this
 from __future__ import annotations
 
 import dataclasses
+import dis
 import importlib
+import inspect
 import itertools
 import math
 import pkgutil
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -27,8 +30,8 @@ from scalinglaws.compute import parse_quantity
 from scalinglaws.course.layout import fit_lines
 
 __all__ = ["Question", "Hint", "LookAlike", "check", "evaluate", "judge", "register", "questions", "CheckResult",
-           "STATUS_MARKS", "lookalike_answers", "misses", "reset_misses",
-           "tolerance_text"]
+           "STATUS_MARKS", "lookalike_answers", "misses", "reset_misses", "read_number", "call_cases",
+           "reference_paths", "is_stub", "tolerance_text", "GENERIC_UNIT_HINT"]
 
 STATUS_MARKS = {"correct": "✅", "unanswered": "⏳", "wrong": "❌", "invalid": "⚠️"}
 """The mark that starts each printed line, by status."""
@@ -70,11 +73,15 @@ class Question:
 
     kind:
       - ``"number"``: ``expected()`` returns a number or a tuple of numbers; answers may be
-        ints, floats, numpy scalars or strings such as "1.4T" or "8.6%"; compared with ``rtol``/``atol``.
+        ints, floats, numpy scalars or strings such as "1.4T" or "8.6%"; compared with ``rtol``/``atol``
+        (never tighter than the 4 significant digits feedback prints); a part returned as an ``int`` is a
+        whole number and must be exact.
       - ``"choice"``: ``options`` maps letters to texts; ``expected()`` returns the right letter.
       - ``"function"``: the learner passes a function; ``cases()`` returns argument tuples and
         ``expected`` is the package's reference function, called on the same arguments. Where the
         reference raises ValueError (invalid input), the learner's function must raise ValueError too.
+        A function that uses the package's own implementation (``reference``: "module:qualname" paths,
+        by default ``expected`` itself) is told so and not accepted.
 
     Feedback fields:
       - ``hints``: known misconceptions (``Hint``), named whenever an answer matches one.
@@ -99,6 +106,7 @@ class Question:
     cases: Callable[[], list[tuple]] | None = None
     ladder: Sequence[str] = ()
     lookalikes: Sequence[LookAlike] = ()
+    reference: Sequence[str] = ()
 
     def __post_init__(self):
         if self.kind not in ("number", "choice", "function"):
@@ -175,22 +183,60 @@ def _unanswered(answer: Any) -> bool:
     return answer is None or answer is Ellipsis
 
 
-def _close(got: float, want: float, q: Question) -> bool:
-    return math.isfinite(got) and abs(got - want) <= max(q.atol, q.rtol * abs(want))
+DISPLAY_DIGITS = 4
+"""Significant digits feedback prints a number with (``_fmt``)."""
+
+DISPLAY_RTOL = 5e-4
+"""The smallest relative tolerance of a number question: half a unit in the 4th significant digit, so any value
+that prints like the expected one (3.02e+16 for 3.0199e16) is accepted. A question with an absolute tolerance
+(``atol``) or a whole-number answer keeps its own."""
+
+
+def _rtol(q: Question) -> float:
+    return q.rtol if q.atol else max(q.rtol, DISPLAY_RTOL)
+
+
+def _close(got: float, want: float, q: Question, whole: bool = False) -> bool:
+    """Is ``got`` an accepted answer for ``want``? Whole-number answers must be exact; other numbers within the
+    question's tolerance, or printed alike (to :data:`DISPLAY_DIGITS` significant digits)."""
+    if not math.isfinite(got):
+        return False
+    if whole:
+        return got == want
+    return abs(got - want) <= max(q.atol, _rtol(q) * abs(want)) or _fmt(got) == _fmt(want)
+
+
+def _plain(x: float) -> str:
+    """A tolerance as a person writes it: 0.005 -> '0.5', 1e-06 -> '0.000001' (two significant digits)."""
+    return np.format_float_positional(float(f"{x:.2g}"), trim="-")
 
 
 def tolerance_text(q: Question) -> str:
-    """The tolerance of a number question as a learner reads it: "within 0.2%", "within ±0.5"."""
+    """The tolerance of a number question as a learner reads it: "exact", "within 0.2%", "within ±0.5".
+
+    A question whose expected answer holds whole numbers (ints) and other numbers says both, e.g.
+    "the whole number exact, the others within 1%".
+    """
+    wholes = _wholes(q.expected())
     parts = []
-    if q.rtol:
-        parts.append(f"{q.rtol * 100:.3g}%")
     if q.atol:
-        parts.append(f"±{q.atol:g}")
-    return "within " + " or ".join(parts) if parts else "exactly"
+        parts.append(f"±{_plain(q.atol)}")
+    if _rtol(q) and not q.atol or q.rtol:
+        parts.append(f"{_plain(_rtol(q) * 100)}%")
+    within = "within " + " or ".join(parts)
+    if all(wholes):
+        return "exact"
+    if any(wholes):
+        return f"the whole number exact, the other{'s' if len(wholes) - sum(wholes) > 1 else ''} {within}"
+    return within
 
 
-def _read_number(x: Any) -> float:
-    """One number from a learner: a number, a numpy scalar, '1.4T', or a percentage string '8.6%' (= 0.086)."""
+def read_number(x: Any) -> float:
+    """One number from a learner: a number, a numpy scalar, '1.4T', '685M', '5.8e23 FLOP', or a percentage
+    string '8.6%' (= 0.086). Raises ValueError saying what is accepted.
+
+    ``check`` reads answers with it, and so does everything a checked answer is passed on to (``lab.submit``).
+    """
     if isinstance(x, np.generic):
         x = x.item()
     if isinstance(x, str) and x.strip().endswith("%"):
@@ -205,14 +251,14 @@ def _as_numbers(answer: Any, n: int) -> list[float]:
             answer = answer.item()
         if isinstance(answer, (list, tuple)) and len(answer) == 1:
             answer = answer[0]
-        return [_read_number(answer)]
+        return [read_number(answer)]
     if isinstance(answer, str) or not hasattr(answer, "__len__") or len(answer) != n:
         raise ValueError(f"{n} numbers, e.g. a tuple ({', '.join(['...'] * n)})")
-    return [_read_number(a) for a in answer]
+    return [read_number(a) for a in answer]
 
 
 def _fmt(x: float) -> str:
-    return f"{x:.4g}"
+    return f"{x:.{DISPLAY_DIGITS}g}"
 
 
 def _explain(q: Question) -> str:
@@ -225,6 +271,12 @@ def _value(v: Any) -> Any:
 
 def _floats(v: Any) -> list[float]:
     return [float(a) for a in (v if isinstance(v, (tuple, list)) else [v])]
+
+
+def _wholes(v: Any) -> list[bool]:
+    """Which parts of an expected answer are whole numbers (Python or numpy ints): those are compared exactly."""
+    parts = v if isinstance(v, (tuple, list)) else [v]
+    return [isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in parts]
 
 
 def _step(q: Question, missed: int) -> str:
@@ -257,29 +309,35 @@ def _wrong(q: Question, lead: str, matched: list[str], missed: int, extra: str =
 
 
 def _check_number(q: Question, answer: Any, missed: int = 0) -> CheckResult:
-    wants = _floats(q.expected())
+    expected = q.expected()
+    wants, wholes = _floats(expected), _wholes(expected)
     try:
         got = _as_numbers(answer, len(wants))
     except ValueError as err:
         return CheckResult(q.qid, "invalid", _reading_advice(q, answer, wants, err))
     shown = ", ".join(_fmt(g) for g in got)
-    if all(_close(g, w, q) for g, w in zip(got, wants)):
+    if _all_close(got, wants, q, wholes):
         return CheckResult(q.qid, "correct", f"correct ({shown}{_unit(q)}). {_explain(q)}".strip())
-    matched = []
-    for h in q.hints:
-        alts = _floats(_value(h.value))
-        if len(alts) == len(got) and all(_close(g, a, q) for g, a in zip(got, alts)):
-            matched.append(h.message)
-    lead = f"{shown} is not right (answers {tolerance_text(q)} are accepted)."
+    matched = [h.message for h in q.hints if _all_close(got, _floats(_value(h.value)), q, wholes)]
+    lead = f"{shown} is not right (accepted: {tolerance_text(q)})."
     return _wrong(q, lead, matched, missed, "" if matched else _generic_hint(got, wants, q))
+
+
+def _all_close(got: list[float], wants: list[float], q: Question, wholes: list[bool]) -> bool:
+    return len(got) == len(wants) and all(_close(g, w, q, h) for g, w, h in zip(got, wants, wholes))
 
 
 def _unit(q: Question) -> str:
     return f" {q.unit}" if q.unit else ""
 
 
+GENERIC_UNIT_HINT = "Off by a factor of 10^{n}: check units and suffixes (B = 1e9, T = 1e12)."
+"""The last-resort line for an answer a whole power of ten away that matched no named slip."""
+
+
 def _generic_hint(got: list[float], wants: list[float], q: Question) -> str:
-    """A first sentence for a wrong number that matched no known misconception (or nothing)."""
+    """A first sentence for a wrong number that matched no declared misconception: the slips every question can
+    show (order, sign, a percent for a fraction, the neighbouring question's answer), then a power of ten."""
     if len(got) > 1:
         for order in itertools.islice(itertools.permutations(range(len(got))), 1, 24):
             if all(_close(got[i], w, q) for i, w in zip(order, wants)):
@@ -287,10 +345,33 @@ def _generic_hint(got: list[float], wants: list[float], q: Question) -> str:
     for g, w in zip(got, wants):
         if w != 0 and g != 0 and _close(-g, w, q):
             return "Check the sign."
+        if 0 < abs(w) <= 1 and _close(g, 100 * w, q):
+            return (f"That looks like a percentage: the question asks for a fraction ({_fmt(g)}% is "
+                    f"{_fmt(g / 100)}); give {_fmt(g / 100)} or the string '{_fmt(g)}%'.")
+        if 0 < abs(g) <= 1 and _close(100 * g, w, q):
+            return f"The question asks for a percentage as a number: {_fmt(g)} is {_fmt(100 * g)}%."
+    neighbour = _neighbour(got, q)
+    if neighbour:
+        return neighbour
+    for g, w in zip(got, wants):
         if w > 0 and g > 0:
-            decades = math.log10(g / w)
-            if abs(decades) >= 0.9 and abs(decades - round(decades)) < 0.05:
-                return f"Off by a factor of 10^{round(decades)}: check units and suffixes (B = 1e9, T = 1e12)."
+            n = round(math.log10(g / w))
+            if n and abs(g / (w * 10.0 ** n) - 1) <= max(0.01, _rtol(q)):
+                return GENERIC_UNIT_HINT.format(n=n)
+    return ""
+
+
+def _neighbour(got: list[float], q: Question) -> str:
+    """'That is the answer to <another question of this chapter>', when a number given is one."""
+    chapter = q.qid.split("-")[0]
+    for other in questions().values():
+        if other.kind != "number" or other.qid == q.qid or other.qid.split("-")[0] != chapter:
+            continue
+        theirs = _floats(other.expected())
+        if _all_close(got, theirs, other, [False] * len(theirs)) or (
+                len(theirs) == 1 and any(_close(g, theirs[0], other) for g in got)):
+            return (f"{', '.join(_fmt(g) for g in got)} is the answer to the neighbouring question "
+                    f"{other.qid}; re-read what this one asks.")
     return ""
 
 
@@ -381,25 +462,112 @@ def _reference(q: Question, args: tuple) -> Any:
         return err
 
 
+def reference_paths(q: Question) -> tuple[str, ...]:
+    """The package functions a learner's function must not use, as "module:qualname" (``Question.reference``,
+    else the question's reference function itself)."""
+    if q.reference:
+        return tuple(q.reference)
+    return (f"{q.expected.__module__}:{q.expected.__qualname__}",)
+
+
+def _resolve(path: str) -> Any:
+    module, _, qualname = path.partition(":")
+    obj: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def watched_codes(targets: Sequence[str | Callable]) -> dict:
+    """The code objects of ``targets`` (functions, or "module:qualname" paths) by id: entering one is using it
+    (by identity: code objects compare equal by content, and a copied function is the learner's own). A path
+    that does not resolve (a function defined inside a test) is left out."""
+    codes = {}
+    for target in targets:
+        try:
+            obj = inspect.unwrap(_resolve(target) if isinstance(target, str) else target)
+        except (ImportError, AttributeError):
+            continue
+        obj = getattr(obj, "__func__", obj)
+        obj = getattr(obj, "__call__", obj) if not hasattr(obj, "__code__") else obj
+        obj = getattr(obj, "__func__", obj)
+        if hasattr(obj, "__code__"):
+            codes[id(obj.__code__)] = obj.__code__
+    return codes
+
+
+class _Watch:
+    """While active, notes whether any Python function with one of ``codes`` is entered (``sys.setprofile``)."""
+
+    def __init__(self, codes: dict):
+        self.codes, self.seen = codes, False
+
+    def _profile(self, frame, event, arg):
+        if event == "call" and id(frame.f_code) in self.codes:
+            self.seen = True
+
+    def __enter__(self) -> "_Watch":
+        self._previous = sys.getprofile()
+        sys.setprofile(self._profile)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        sys.setprofile(self._previous)
+
+
+_BLANK_OPS = {"RESUME", "NOP", "CACHE", "LOAD_CONST", "POP_TOP", "RETURN_VALUE", "RETURN_CONST"}
+"""The only instructions of a function whose body is ``...``, ``pass``, a docstring or ``return None``."""
+
+
+def is_stub(func: Any) -> bool:
+    """A function whose body is only ``...``, ``pass``, a docstring or ``return None``: the handed-out blank."""
+    code = getattr(inspect.unwrap(func), "__code__", None) if callable(func) else None
+    if code is None:
+        return False
+    blank = all(i.opname in _BLANK_OPS for i in dis.get_instructions(code))
+    doc = getattr(func, "__doc__", None)
+    return blank and all(c is None or c is Ellipsis or (c == doc and isinstance(c, str)) for c in code.co_consts)
+
+
+def call_cases(func: Callable, cases: Sequence[tuple], watch: Sequence[str | Callable] = ()) -> tuple[list, bool]:
+    """Call a learner's ``func`` on each case: (what it returned or the exception it raised, per case; whether
+    it used any function in ``watch`` on the way). Used by ``check`` and, in the learner's kernel, by grading."""
+    codes = watched_codes(watch)
+    outcomes, used = [], False
+    for args in cases:
+        watch = _Watch(codes)
+        try:
+            with watch:
+                outcomes.append(func(*args))
+        except Exception as err:  # the learner's code: recorded, never re-raised
+            outcomes.append(err)
+        used = used or watch.seen
+    return outcomes, used
+
+
 def _check_function(q: Question, answer: Any, missed: int = 0) -> CheckResult:
     if not callable(answer):
         return CheckResult(q.qid, "invalid", f"expected a function (pass its name without brackets); got "
                                              f"{type(answer).__name__}.")
+    if getattr(answer, "stub", is_stub(answer)):
+        return CheckResult(q.qid, "unanswered", "not answered yet: your function returns nothing; fill in its body.")
     cases = q.cases()
     wants = [_reference(q, args) for args in cases]
-    outputs = []
-    for args, want in zip(cases, wants):
-        try:
-            out = answer(*args)
-        except Exception as err:  # the learner's code: report, never re-raise
-            if isinstance(err, ValueError) and isinstance(want, ValueError):
-                outputs.append(err)  # rejected, as the package rejects it
-                continue
-            return CheckResult(q.qid, "wrong", f"your function raised {type(err).__name__}: {err} for input "
+    if hasattr(answer, "forwards"):  # a function called in the learner's kernel (grading)
+        outputs, used = [_outcome(answer, args) for args in cases], answer.forwards
+    else:
+        outputs, used = call_cases(answer, cases, tuple(q.reference) or (q.expected,))
+    if used:
+        names = " / ".join(path.rpartition(":")[2] for path in reference_paths(q))
+        return CheckResult(q.qid, "wrong", f"your function uses the package's own {names}: the exercise is to "
+                                           "compute it yourself, without calling it.")
+    for args, out, want in zip(cases, outputs, wants):
+        if isinstance(out, Exception) and not (isinstance(out, ValueError) and isinstance(want, ValueError)):
+            return CheckResult(q.qid, "wrong", f"your function raised {type(out).__name__}: {out} for input "
                                                f"{_args(args)}.")
         if _unanswered(out):
-            return CheckResult(q.qid, "unanswered", "not answered yet: your function returns nothing; fill in its body.")
-        outputs.append(out)
+            return CheckResult(q.qid, "wrong", f"for input {_args(args)} it returned nothing: return the value "
+                                               "(a function that prints its result returns None).")
     valued = [(a, o) for a, o, w in zip(cases, outputs, wants) if not isinstance(w, ValueError)]
     for args, out, want in zip(cases, outputs, wants):
         if isinstance(want, ValueError):
@@ -415,6 +583,13 @@ def _check_function(q: Question, answer: Any, missed: int = 0) -> CheckResult:
     return CheckResult(q.qid, "correct", f"correct on all {len(cases)} test inputs. {_explain(q)}".strip())
 
 
+def _outcome(func: Callable, args: tuple) -> Any:
+    try:
+        return func(*args)
+    except Exception as err:  # replayed from the learner's kernel
+        return err
+
+
 def _flatten(x: Any) -> list[float]:
     if hasattr(x, "N") and hasattr(x, "D") and not isinstance(x, (tuple, list)):
         return [float(x.N), float(x.D)]
@@ -428,7 +603,12 @@ def _outputs_close(got: Any, want: Any, q: Question) -> bool:
         g, w = _flatten(got), _flatten(want)
     except (TypeError, ValueError):
         return False
-    return len(g) == len(w) and all(_close(a, b, q) for a, b in zip(g, w))
+    return len(g) == len(w) and all(_strictly_close(a, b, q) for a, b in zip(g, w))
+
+
+def _strictly_close(got: float, want: float, q: Question) -> bool:
+    """A function's output against the reference's: within the question's own rtol/atol (no display floor)."""
+    return math.isfinite(got) and abs(got - want) <= max(q.atol, q.rtol * abs(want))
 
 
 def _args(args: tuple) -> str:

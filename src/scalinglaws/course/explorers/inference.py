@@ -26,7 +26,7 @@ __all__ = ["SamplingExplorer", "ComputeMatchedExplorer", "winning_range", "INFER
 _K_MAX = 128
 
 INFERENCE_RATIOS = sorted({*SNELL_2024["inference_ratios"], 3.0, 100.0})
-"""R values offered by ComputeMatchedExplorer: Snell et al.'s three (§7: 0.16, 0.79, 22) plus 3 and 100."""
+"""R values offered by ComputeMatchedExplorer: Snell et al.'s three (arXiv v1, §7 and Fig. 9: 0.16, 0.79, 22) plus 3 and 100."""
 
 
 def _whole(k: float, hi: int) -> int:
@@ -111,11 +111,11 @@ def _describe(name: str, span: tuple[float, float] | None) -> str:
 
 
 class ComputeMatchedExplorer(Explorer):
-    """Bigger model or more samples, at equal lifetime FLOP (pretraining + serving, Snell et al. 2024, §7).
+    """Bigger model or more samples, at equal lifetime FLOP (pretraining + serving, Snell et al. 2024, arXiv v1 §7).
 
-    Controls: the size ratio r, Snell et al.'s R = D_inference / D_pretrain, and the assumed γ. The small
+    Controls: the size ratio r, Snell et al.'s R = D_inference / D_pretrain, and the assumed ω. The small
     model draws ``lifetime_matched_samples(r, R)`` = floor(r + 3(r − 1)/R) samples per question. The larger
-    model's accuracy uses the illustrative assumption ``sampling.odds_scaled_accuracy`` (odds ∝ N^γ); it is
+    model's accuracy uses the illustrative assumption ``sampling.odds_scaled_accuracy`` (odds ∝ N^ω); it is
     not a published law.
     """
 
@@ -130,7 +130,7 @@ class ComputeMatchedExplorer(Explorer):
                     log=True, fmt=lambda v: f"{v:g}×"),
             Control("inference_ratio", "R = inference tokens / pretraining tokens", INFERENCE_RATIOS,
                     SNELL_2024["inference_ratios"][1], log=True, fmt=lambda v: f"{v:g}"),
-            Control("odds_exponent", "assumed γ: odds of a correct sample ∝ N^γ", [0.5, 0.75, 1.0], 0.75,
+            Control("odds_exponent", "assumed ω: odds of a correct sample ∝ N^ω", [0.5, 0.75, 1.0], 0.75,
                     fmt=lambda v: f"{v:g}"),
         )
         self.p = special.expit(np.linspace(special.logit(1e-3), special.logit(0.995), 240))
@@ -161,6 +161,6 @@ class ComputeMatchedExplorer(Explorer):
             line.set_data(self.p, getattr(cmp, name))
         return (f"{cmp.size_ratio:g}× larger model (1 sample; {cmp.large_training_share:.0%} of its lifetime FLOP "
                 f"is training) vs k = {cmp.samples} samples of the small one at R = {cmp.inference_ratio:g}, "
-                f"γ = {odds_exponent:g}\n"
+                f"ω = {odds_exponent:g}\n"
                 f"{_describe('best-of-k with the verifier', winning_range(self.p, cmp.best_of_n, cmp.large))}\n"
                 f"{_describe('majority of k', winning_range(self.p, cmp.majority, cmp.large))}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -14,11 +15,11 @@ from scalinglaws._validate import as_int, as_positive
 from scalinglaws.compute import FLOP_PER_PARAM_TOKEN_TRAIN
 from scalinglaws.course.lab.ledger import Prediction, RunRecord
 from scalinglaws.course.lab.world import (MENU_D_MODEL, MENU_LAYERS, MIN_HEAD_DIM, PORIAN_2024_LR, TARGET_FLOP)
-from scalinglaws.fit import BOOTSTRAP_GRID, fit_approach2, fit_approach3
+from scalinglaws.fit import BOOTSTRAP_GRID, ComputeOptimalFit, fit_approach2, fit_approach3, parabola_skips
 from scalinglaws.transformer import non_embedding_params
 
 __all__ = ["WORKED_BUDGETS", "worked_plan", "SHAPES", "shape_for", "suggested_lr", "isoflop_plan", "plan_cost",
-           "predict", "approach3_shortfall", "MAX_PLAN_RUNS", "APPROACH3_MIN_RUNS", "APPROACH3_MIN_SIZES",
+           "predict", "route", "Route", "minima_loss", "approach3_shortfall", "MAX_PLAN_RUNS", "APPROACH3_MIN_RUNS", "APPROACH3_MIN_SIZES",
            "APPROACH3_MIN_BUDGETS"]
 
 HEAD_DIM = 64
@@ -131,6 +132,51 @@ def approach3_shortfall(runs: Sequence[RunRecord]) -> str | None:
             "optima, so predict extrapolates the IsoFLOP minima instead")
 
 
+@dataclass(frozen=True)
+class Route:
+    """What :func:`predict` did with a set of runs, so that notes can report it.
+
+    ``frontier``: the Approach 2 fit N_opt came from; ``method``: "parabola" (a vertex per budget) or "min_run"
+    (each budget's lowest-loss run: fewer than two profiles had an interior minimum); ``skipped``: budgets
+    without a parabola vertex and why (``fit_approach2``'s reasons); ``loss_from``: "approach3", or "minima"
+    (a power law through the frontier's minimum losses, when :func:`approach3_shortfall` says the runs are too
+    few); ``shortfall``: that reason, or None.
+    """
+
+    frontier: ComputeOptimalFit
+    method: str
+    skipped: dict
+    loss_from: str
+    shortfall: str | None
+
+
+def _columns(runs: Sequence[RunRecord]):
+    n = np.array([r.params for r in runs], dtype=float)
+    c = np.array([float(f"{r.flop:.2g}") for r in runs])
+    return n, c, np.array([r.loss for r in runs])
+
+
+def route(runs: Sequence[RunRecord]) -> Route:
+    """How :func:`predict` reads ``runs``: which Approach 2 fit ran, which budgets it skipped, where the loss
+    comes from. Raises ValueError with fewer than two budgets."""
+    n, c, loss = _columns(runs)
+    skipped = parabola_skips(n, c, loss)
+    try:
+        frontier, method = fit_approach2(n, c, loss), "parabola"
+    except ValueError:  # no two IsoFLOP profiles with an interior minimum
+        frontier, method = fit_approach2(n, c, loss, method="min_run", min_runs=1), "min_run"
+    shortfall = approach3_shortfall(runs)
+    return Route(frontier, method, skipped, "minima" if shortfall else "approach3", shortfall)
+
+
+def minima_loss(frontier: ComputeOptimalFit, target_flop: float = TARGET_FLOP) -> float:
+    """The loss at ``target_flop`` from a power law in C fitted by least squares through the frontier's minimum
+    losses. It has no floor E, so its log-log slope stays as steep as at the fitted budgets while the true
+    curve flattens towards E: extrapolated it underestimates the loss (chapter 8 measures by how much)."""
+    slope, intercept = np.polyfit(np.log(frontier.compute), np.log(frontier.loss_opt), 1)
+    return math.exp(intercept + slope * math.log(float(as_positive("target_flop", target_flop, "FLOP"))))
+
+
 def predict(runs: Sequence[RunRecord], target_flop: float = TARGET_FLOP) -> Prediction:
     """N_opt from Approach 2 and the loss from Approach 3, at ``target_flop``; each well-posed or replaced.
 
@@ -139,20 +185,14 @@ def predict(runs: Sequence[RunRecord], target_flop: float = TARGET_FLOP) -> Pred
     Loss: Approach 3 with a squared penalty on log residuals (the lab's noise is lognormal without outliers, so
     this is the maximum-likelihood fit, and its smooth minimum is found to about 1e-6 of the loss; Hoffmann's
     Huber penalty leaves it flat to about 1e-5), from the reduced :data:`~scalinglaws.fit.BOOTSTRAP_GRID`.
-    When :func:`approach3_shortfall` says the runs are too few, the loss is a power law in C fitted by least
-    squares through the frontier's minimum losses instead. Raises ValueError with fewer than two budgets.
+    When :func:`approach3_shortfall` says the runs are too few, :func:`minima_loss` instead (biased low).
+    :func:`route` says which of these ran. Raises ValueError with fewer than two budgets.
     """
-    n = np.array([r.params for r in runs], dtype=float)
-    c = np.array([float(f"{r.flop:.2g}") for r in runs])
-    loss = np.array([r.loss for r in runs])
-    try:
-        frontier = fit_approach2(n, c, loss)
-    except ValueError:  # no two IsoFLOP profiles with an interior minimum
-        frontier = fit_approach2(n, c, loss, method="min_run", min_runs=1)
-    n_opt = float(frontier.predict_N(target_flop))
-    if approach3_shortfall(runs) is not None:
-        slope, intercept = np.polyfit(np.log(frontier.compute), np.log(frontier.loss_opt), 1)
-        return Prediction(n_opt, math.exp(intercept + slope * math.log(target_flop)))
+    way = route(runs)
+    n_opt = float(way.frontier.predict_N(target_flop))
+    if way.loss_from == "minima":
+        return Prediction(n_opt, minima_loss(way.frontier, target_flop))
+    n, _, loss = _columns(runs)
     d = np.array([r.tokens for r in runs], dtype=float)
     law = fit_approach3(n, d, loss, penalty="squared", init_grid=BOOTSTRAP_GRID).law
     return Prediction(n_opt, float(law.optimal_allocation(target_flop).loss))

@@ -19,7 +19,7 @@ import uuid
 
 from scalinglaws._validate import as_int
 from scalinglaws.course.lab.ledger import BudgetExceeded, LabError, Ledger, Prediction, RunRecord
-from scalinglaws.course.lab.scoring import Score, judge
+from scalinglaws.course.lab.scoring import Score, judge, read_prediction
 from scalinglaws.course.lab.service import decode_value, encode_value
 from scalinglaws.course.lab.world import LAB_BUDGET_FLOP, TARGET_FLOP, RunSpec, World
 
@@ -67,8 +67,12 @@ class LocalLab:
         return self.budget - self.spent
 
     def submit(self, N_opt: float, loss: float) -> Score:
-        """Record the prediction at :data:`TARGET_FLOP` and return its score (this reveals the truth)."""
-        prediction = Prediction(float(N_opt), float(loss))
+        """Record the prediction at :data:`TARGET_FLOP` and return its score (this reveals the truth).
+
+        Reads its arguments as ``check`` does ("685M", "2.97"); refuses swapped or impossible values
+        (:func:`~scalinglaws.course.lab.scoring.read_prediction`).
+        """
+        prediction = read_prediction(N_opt, loss, self.target_flop)
         score = judge(self.world, self.runs(), prediction, target_flop=self.target_flop)
         self._ledger.submit(SELF, prediction)
         return score
@@ -109,8 +113,11 @@ class RemoteLab:
         return int(self._call("GET", "/v1/me")["remaining_flop"])
 
     def submit(self, N_opt: float, loss: float) -> None:
-        """Record the prediction on the service (the instructor's grading reveals the score)."""
-        self._call("POST", "/v1/prediction", {"N_opt": N_opt, "loss": loss}, key=uuid.uuid4().hex)
+        """Record the prediction on the service (the instructor's grading reveals the score); read and
+        refused as :meth:`LocalLab.submit` does."""
+        prediction = read_prediction(N_opt, loss, self.target_flop)
+        self._call("POST", "/v1/prediction", {"N_opt": prediction.N_opt, "loss": prediction.loss},
+                   key=uuid.uuid4().hex)
 
     def check(self, qid: str, answer) -> str:
         """Have the service judge ``answer`` to question ``qid``; print and return the line ``check`` prints.
@@ -118,10 +125,12 @@ class RemoteLab:
         For a function question, pass the function: it runs here on the inputs the service sends, and only its
         outputs travel. The service keeps your place on each question's hint ladder.
         """
+        body = {"question": qid}
         if callable(answer) and not isinstance(answer, type):
             inputs = self._call("GET", f"/v1/questions/{urllib.parse.quote(qid, safe='')}").get("inputs", [])
-            answer = [_output(answer, decode_value(args)) for args in inputs]
-        line = self._call("POST", "/v1/check", {"question": qid, "answer": encode_value(answer)})["line"]
+            answer, body["forwards"] = _outputs(qid, answer, [decode_value(args) for args in inputs])
+        body["answer"] = encode_value(answer)
+        line = self._call("POST", "/v1/check", body)["line"]
         print(line)
         return line
 
@@ -147,12 +156,15 @@ class RemoteLab:
         raise AssertionError("unreachable")
 
 
-def _output(function, args: list):
-    """What ``function(*args)`` returns, or ``{"raises": name, "message": text}`` for what it raises."""
-    try:
-        return function(*args)
-    except Exception as error:  # the learner's code: its exception is the answer, judged by the service
-        return {"raises": type(error).__name__, "message": str(error)[:200]}
+def _outputs(qid: str, function, inputs: list) -> tuple[list, bool]:
+    """What ``function`` returns on each input (``{"raises": name, "message": text}`` for what it raises), and
+    whether it used the package's own implementation, traced here as ``check`` traces it."""
+    from scalinglaws.course.checks import call_cases, questions, reference_paths
+
+    watch = reference_paths(questions()[qid]) if qid in questions() else ()
+    results, used = call_cases(function, inputs, watch)
+    return [{"raises": type(r).__name__, "message": str(r)[:200]} if isinstance(r, Exception) else r
+            for r in results], used
 
 
 def _error_from(status: int, raw: bytes) -> Exception:

@@ -41,6 +41,7 @@ MAX_KEY_CHARS = 128
 _RUN_FIELDS = {"n_layer", "d_model", "n_heads", "lr", "tokens", "flop"}
 _PREDICTION_FIELDS = {"N_opt", "loss"}
 _CHECK_FIELDS = {"question", "answer"}
+_CHECK_OPTIONAL = {"forwards"}  # a function answer: whether it called the package's own implementation
 _MENU = {"n_layer": MENU_LAYERS, "d_model": MENU_D_MODEL, "min_head_dim": MIN_HEAD_DIM, "lr_range": LR_RANGE,
          "run_flop_range": (MIN_RUN_FLOP, MAX_RUN_FLOP)}
 
@@ -175,11 +176,11 @@ class LabService:
     def check(self, student: str, body: Any, key: str | None = None) -> dict:
         """``POST /v1/check``: judge the answer with :mod:`scalinglaws.course.checks`, climbing the student's
         hint ladder as kept in the ledger, and log the attempt. Returns the line ``check`` prints."""
-        _fields(body, _CHECK_FIELDS, required=_CHECK_FIELDS)
+        _fields(body, _CHECK_FIELDS | _CHECK_OPTIONAL, required=_CHECK_FIELDS)
         q = _question(body["question"])
         answer = body["answer"]
         if q.kind == "function":
-            answer = _Replay(q, answer)
+            answer = _Replay(q, answer, forwards=body.get("forwards") is True)
         misses = self.ledger.misses(student, q.qid)
         result = checks.judge(q, answer, misses=misses)
         line = fit_lines(result.line())
@@ -199,10 +200,12 @@ def _question(qid: Any) -> checks.Question:
 class _Replay:
     """A function question's answer sent as outputs: calling it on the i-th input gives the i-th output.
 
-    An output ``{"raises": "ValueError", "message": ...}`` re-raises what the learner's function raised.
+    An output ``{"raises": "ValueError", "message": ...}`` re-raises what the learner's function raised;
+    ``forwards`` says whether the function used the package's own implementation, as the client traced it.
     """
 
-    def __init__(self, q: checks.Question, outputs: Any):
+    def __init__(self, q: checks.Question, outputs: Any, forwards: bool = False):
+        self.forwards = forwards
         cases = q.cases()
         if not isinstance(outputs, list) or len(outputs) != len(cases):
             raise _error(400, "bad_answer", f"send the outputs of your function as a list with one entry per "

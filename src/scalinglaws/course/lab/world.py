@@ -1,4 +1,4 @@
-"""A lab world: a hidden loss law near a fit to real runs, a learning-rate optimum that drifts with size, noise.
+"""A lab world: a hidden loss law drawn around a fit to real runs, an lr optimum drifting with size, noise.
 
 A run is specified as a practitioner specifies one (:class:`RunSpec`): a Transformer shape from the menu
 (layers, width, heads), a token count (or a FLOP budget that fixes it), and a learning rate. Its final loss is
@@ -30,7 +30,7 @@ from scalinglaws.transformer import non_embedding_params
 
 __all__ = ["Anchor", "ANCHOR", "anchor", "RunSpec", "World", "MENU_LAYERS", "MENU_D_MODEL", "MIN_HEAD_DIM",
            "LAB_BUDGET_FLOP", "TARGET_FLOP", "MIN_RUN_FLOP", "MAX_RUN_FLOP", "PORIAN_2024_LR",
-           "LR_SENSITIVITY", "LR_RANGE", "world_seed_for"]
+           "LR_SENSITIVITY", "LR_RANGE", "world_seed_for", "ANCHOR_SMALLEST_RUN"]
 
 # --- the lab's rules ------------------------------------------------------------------------------------
 LAB_BUDGET_FLOP = 2 * 10**18
@@ -115,6 +115,13 @@ bound on run-to-run noise, since it includes the law's misfit.
 The runs stay with their authors' release (:func:`scalinglaws.runs.load_runs` fetches them on first use), so
 the constants are recorded and a lab never waits for a download; ``tests/test_lab_world.py`` refits them from
 the table (marker ``gadre2024``)."""
+
+
+ANCHOR_SMALLEST_RUN = dict(n_layer=8, d_model=96, params=10_569_312, tokens=52_846_560)
+"""The cheapest of the anchor's C4 runs (Gadre et al. 2024, runs table, ``c4_original-d=96_l=8_h=4-0.25``, 5
+tokens per parameter): its shape, its parameters as the table counts them (all, embeddings included) and its
+tokens. The lab counts N = 12·n_layer·d_model² (non-embedding) for the same shape, and trains smaller models
+still: below this run the worlds' law is extrapolated."""
 
 
 def anchor() -> Anchor:

@@ -189,7 +189,7 @@ register(
         ladder=(
             "E is one of the fitted law's constants: ask what is left of the law when N and D grow without bound.",
             "Set A/N^α and B/D^β to zero: what remains, and where does its value come from?",
-            "Compare sl.HOFFMANN_2022.E with sl.BESIROGLU_2024.E: the same data, two fits.",
+            "sl.HOFFMANN_2022.E, sl.BESIROGLU_2024.E",
         ),
         hint="E is the value of the law when both A/N^α and B/D^β have vanished.",
         explain="E is an extrapolation, estimated with the other constants; its value depends on the fit "
@@ -211,7 +211,7 @@ register(
         ladder=(
             "The floor is a parameter of the curve: fit the whole curve, then read its constant term.",
             "Fit L(C) = E + K·C^(−γ) with three free parameters, starting from a guess with E below the lowest loss.",
-            "scipy.optimize.curve_fit(lambda logc, E, logK, g: E + np.exp(logK - g * logc), np.log(C), loss, "
+            "curve_fit(lambda logc, E, logK, g: E + np.exp(logK - g * logc), np.log(compute), loss, "
             "p0=(1.5, 5, 0.1))[0][0]",
         ),
         hint="Fit three parameters (E, K, γ), e.g. scipy.optimize.curve_fit on log C with a starting guess "
@@ -220,6 +220,7 @@ register(
     ),
     Question(
         "chin-implement-allocation", "function", allocation_reference, cases=_allocation_cases, rtol=1e-6,
+        reference=("scalinglaws.laws:ChinchillaLaw.optimal_allocation",),
         prompt="Implement optimal_allocation(C, E, A, B, alpha, beta) -> (N, D) from the closed form.",
         hints=(
             Hint(_forgot_six, "You dropped the 6: the closed form uses C/6 (C = 6ND), not C."),

@@ -110,6 +110,7 @@ def _size_ratio(budget: float = GOPHER_BUDGET) -> float:
 register(
     Question(
         "fit-huber-objective", "function", _objective, cases=_objective_cases, rtol=1e-6,
+        reference=("scalinglaws._objective:ChinchillaObjective.__call__",),
         prompt=("Write huber_objective(params, N, D, loss): Hoffmann's Approach-3 objective at "
                 "params = (log_A, log_B, log_E, alpha, beta); scipy.special.huber(delta, r) takes delta first."),
         hints=(
@@ -134,6 +135,7 @@ register(
             "penalty that is robust to outliers, summed over runs.",
             "Predicted log L_i = LSE(log_A − alpha·log N_i, log_B − beta·log D_i, log_E); residual r_i = that − "
             "log L_i; Huber_δ(r) = r²/2 if |r| <= δ else δ(|r| − δ/2) with δ = 1e-3; sum over i.",
+            "log_A, log_B, log_E, alpha, beta = params; "
             "terms = [log_A - alpha * np.log(N), log_B - beta * np.log(D), np.full(np.shape(N), log_E)]; "
             "r = logsumexp(terms, axis=0) - np.log(loss); return np.sum(huber(1e-3, r))",
         ),
@@ -263,8 +265,8 @@ register(
             "The mean and the sum have the same minimiser; ask what else about the optimiser depends on the size "
             "of the objective.",
             "Read L-BFGS-B's stopping rule: it compares each step's decrease of f with ftol · max(|f|, 1).",
-            "Run fit_approach3(N, D, loss, reduce='mean') next to the summed fit and compare their n_evaluations "
-            "and laws.",
+            "grid = sl.BOOTSTRAP_GRID; "
+            "[fit_approach3(N, D, loss, reduce=r, init_grid=grid).law.E for r in ('mean', 'sum')]",
         ),
         hint="Compare the stopping rule's threshold with the size of the objective.",
         explain="Same minimiser, different stopping point: in Epoch's reconstruction the optimiser, not the "

@@ -60,10 +60,10 @@ def samples_to_match(p_small: float = SMALL_ACCURACY, target: float = LARGE_ACCU
     return int(k[np.argmax(np.asarray(coverage(p_small, k)) >= target)])
 
 
-def _vs_training() -> tuple[float, float]:
+def _vs_training() -> tuple[int, float]:
     k = samples_to_match()
     ratio = sampling_flops(SMALL_PARAMS, TOKENS_PER_SAMPLE, k) / sampling_flops(LARGE_PARAMS, TOKENS_PER_SAMPLE, 1)
-    return float(k), float(ratio)
+    return k, float(ratio)
 
 
 def _benchmark_pass_at_5() -> float:
@@ -288,8 +288,7 @@ register(
             "As k grows, each answer's share of the votes settles at its probability per sample.",
             "Compare p = 0.3 with the commonest wrong answer's probability: 0.7 × its share of the wrong samples in "
             "sl.EXAMPLE_WRONG_ANSWERS.",
-            "sl.majority_vote_accuracy(k, 0.3, sl.EXAMPLE_WRONG_ANSWERS) for k = 11, 101, 1001, or "
-            "sl.majority_vote_limit(0.3, sl.EXAMPLE_WRONG_ANSWERS)",
+            "[sl.majority_vote_accuracy(n, 0.3, sl.EXAMPLE_WRONG_ANSWERS) for n in (11, 101, 1001)]",
         ),
         explain="The commonest wrong answer gets 0.7 × 0.5 = 0.35 of samples > 0.3, so by the law of large numbers "
                 "it wins the vote: accuracy → 0.",
@@ -328,9 +327,9 @@ register(
 # --- counting the whole bill: lifetime-matched samples and the train-to-test optimum ---------------------------
 # (appended for issue 15; chapters/06_inference_scaling.ipynb, "Bigger model or more samples?" and
 # "Where chapters 5 and 6 meet")
-from scalinglaws.laws import HOFFMANN_2022_UNROUNDED  # noqa: E402
+from scalinglaws.laws import HOFFMANN_2022, HOFFMANN_2022_UNROUNDED  # noqa: E402
 from scalinglaws.sampling import lifetime_matched_samples  # noqa: E402
-from scalinglaws.train_to_test import ROBERTS_2026_BUDGETS, train_to_test_optimal  # noqa: E402
+from scalinglaws.train_and_sample import ROBERTS_2026_BUDGETS, train_to_test_optimal  # noqa: E402
 
 LIFETIME_QUESTION = dict(size_ratio=8, inference_ratio=2.0)
 """Question inf-lifetime-samples: a model 8× larger, and Snell et al.'s R = D_inference / D_pretrain = 2."""
@@ -341,8 +340,8 @@ TRAIN_TO_TEST_QUESTION = dict(training_budget=ROBERTS_2026_BUDGETS["training_tab
 per token served."""
 
 
-def _lifetime_samples() -> float:
-    return float(lifetime_matched_samples(**LIFETIME_QUESTION))
+def _lifetime_samples() -> int:
+    return int(lifetime_matched_samples(**LIFETIME_QUESTION))
 
 
 def _t2t(hold: str = "nothing"):
@@ -368,7 +367,14 @@ register(
             Hint(29.0, "8 + 3·7 = 29 forgets to divide the spare training bill by R: serving one sample of "
                        "every question costs 2·N·R·D."),
         ),
-        hint="Set 6·rN·D + 2·rN·R·D = 6·N·D + 2·N·k·R·D and solve for k (sl.lifetime_matched_samples).",
+        lookalikes=(LookAlike(10.0, "k = r + (r − 1)/R: the training bill counted at 2·N·D instead of 6·N·D"),),
+        ladder=(
+            "Both models are trained once and then serve every question: match their whole bills, training plus "
+            "serving, not one question's cost.",
+            "Training costs 6·N·D and serving 2·N·R·D per sample per question; set 6·rN·D + 2·rN·R·D = "
+            "6·N·D + 2·N·k·R·D, solve for k, and keep the whole samples that fit.",
+            "sl.lifetime_matched_samples(lq['size_ratio'], lq['inference_ratio'])",
+        ),
         explain="k = r + 3(r − 1)/R = 8 + 21/2 = 18.5 → 18. At R → ∞ it falls to r = 8, the per-question "
                 "match; the lower the inference load, the more samples the larger model's training buys.",
     ),
@@ -383,9 +389,19 @@ register(
             Hint(lambda: (_t2t("one_sample").tokens_per_param, 1.0),
                  "That is single-pass Chinchilla (k = 1); the inference budget pays for k = C_inf/(2N) samples."),
             Hint(lambda: (_t2t().k, _t2t().tokens_per_param), "You swapped them: the answer is (D/N, k)."),
+            Hint(lambda: (_t2t().N, _t2t().k), "That is (N, k): the question asks for tokens per parameter "
+                                               "D/N, the plan's tokens_per_param, not the parameters N."),
         ),
-        hint="Minimise E + A/N^α + B/D^β + G/k^γ over N with D = C_train/(6N) and k = C_inf/(2N); "
-             "sl.train_to_test_optimal(sl.HOFFMANN_2022_UNROUNDED, **q.TRAIN_TO_TEST_QUESTION) does it.",
+        lookalikes=(LookAlike(lambda: (train_to_test_optimal(HOFFMANN_2022, **TRAIN_TO_TEST_QUESTION).tokens_per_param,
+                                       train_to_test_optimal(HOFFMANN_2022, **TRAIN_TO_TEST_QUESTION).k),
+                              "Hoffmann's rounded law instead of the unrounded one"),),
+        ladder=(
+            "The two budgets tie D and k to N: once N is chosen, D = C_train/(6N) and k = C_inf/(2N) follow, so "
+            "only N is free.",
+            "Minimise E + A/N^α + B/D^β + G/k^γ over N with those two substitutions (Hoffmann's unrounded law, the "
+            "example k term), then read D/N and k at the minimum.",
+            "plan = sl.train_to_test_optimal(sl.HOFFMANN_2022_UNROUNDED, **tq); (plan.tokens_per_param, plan.k)",
+        ),
         explain="The optimum is a smaller model than Chinchilla's for this training budget: the same C_train "
                 "trains it on several times Chinchilla's tokens per parameter, and the same C_inf buys it more "
                 "samples per question.",
@@ -407,6 +423,13 @@ register(
                       "is paid again on every sample."),
             Hint("d", "Nothing in L(N, D, k) links the k term to D; the link is through the budgets: a "
                       "smaller N makes every sample cheaper and every training token too."),
+        ),
+        ladder=(
+            "Ask what a smaller N does to each budget.",
+            "With D = C_train/(6N) and k = C_inf/(2N), shrinking N raises both D and k: which terms of the loss fall, "
+            "and which one rises?",
+            "[sl.train_to_test_optimal(sl.HOFFMANN_2022_UNROUNDED, **tq, hold=h).tokens_per_param "
+            "for h in ('nothing', 'one_sample')]",
         ),
         explain="With k = C_inf/(2N) and D = C_train/(6N), shrinking N raises both k and D: the loss lost in the "
                 "A/N^α term is bought back in the G/k^γ and B/D^β terms, so the optimum sits at a smaller N and "

@@ -215,7 +215,7 @@ register(
         ladder=(
             "Look for a constant term in Eq. 1.5 that survives when N and D grow without bound.",
             "Eq. 1.5 is L = [(N_c/N)^(α_N/α_D) + D_c/D]^α_D: let N and D go to infinity inside the bracket.",
-            "Compare sl.KAPLAN_2020.loss(1e30, 1e30) with sl.HOFFMANN_2022.loss(1e30, 1e30).",
+            "sl.KAPLAN_2020.loss(1e30, 1e30), sl.HOFFMANN_2022.loss(1e30, 1e30)",
         ),
         hint="Let N and D go to infinity in Eq. 1.5 and see what is left.",
         explain="Kaplan's laws are pure power laws; E is Chinchilla's, and its value depends on the fit (1.69 published, 1.82 in Epoch's refit).",
@@ -273,7 +273,7 @@ register(
         ladder=(
             "Kaplan's N_opt is a power law in compute measured in PF-days; D then follows from C = 6ND.",
             "N = 1.3e9·(C / 2 / 8.64e19)^0.73 parameters (C_min = C/2), then D = C/(6N) tokens.",
-            "n = 1.3e9 * (C / 2 / 8.64e19) ** 0.73; return n, C / (6 * n)",
+            "n = kaplan.N_e * (compute / 2 / sl.PF_DAY) ** kaplan.p_N; return n, compute / (6 * n)",
         ),
         hint="N = 1.3e9 · (C / 2 / 8.64e19)^0.73 parameters and D = C / (6N) tokens.",
         explain="Your allocation matches the package's KaplanLaw.optimal_allocation.",

@@ -117,6 +117,7 @@ register(
     ),
     Question(
         "lim-implement-effective", "function", _reference_effective, cases=_effective_cases, rtol=1e-6,
+        reference=("scalinglaws.data_constrained:effective_data",),
         prompt="Implement effective_tokens(unique, epochs) -> D' (tokens).",
         hints=(
             Hint(lambda u, e: u * (1 + R_D_STAR * -np.expm1(-e / R_D_STAR)),
@@ -140,8 +141,11 @@ register(
                  "That counts all 47B parameters; a token passes only through the 13B active ones."),
             Hint(lambda: 6 * MIXTRAL_8X7B.active * GENERATED_TOKENS, "6N is the training cost per token; generating is a forward pass, 2N."),
             Hint(lambda: 6 * MIXTRAL_8X7B.total * GENERATED_TOKENS, "Use the active parameters and the forward-pass cost 2N per token."),
+            Hint(lambda: float(MIXTRAL_8X7B.inference_flops(1)),
+                 "That is the cost of one generated token; the question asks for all 1,000 of them."),
         ),
-        lookalikes=(LookAlike(lambda: float(MIXTRAL_8X7B.inference_flops(1)), "one token instead of 1,000"),),
+        lookalikes=(LookAlike(lambda: float(MIXTRAL_8X7B.active * GENERATED_TOKENS),
+                              "one FLOP per active parameter per token instead of two"),),
         ladder=(
             "A token passes only through the experts the router picks: count the parameters it actually uses.",
             "A forward pass costs 2 FLOP per active parameter per generated token: 2 · N_active · 1,000.",
@@ -169,7 +173,7 @@ register(
         ladder=(
             "Look for a metric that gives partial credit, so that each better token shows.",
             "All-or-nothing metrics stay near 0 until every token is right; a per-token count falls as p rises.",
-            "Compare sl.exact_match(L, 20) with sl.expected_token_edit_distance(L, 20) for L from 1 to 0.01.",
+            "L = np.geomspace(1, 0.01, 5); sl.exact_match(L, 20), sl.expected_token_edit_distance(L, 20)",
         ),
         hint="Look for a metric that gives partial credit per token.",
         explain="Edit distance counts wrong tokens, length · (1 − p): it falls smoothly, like the loss.",
@@ -193,8 +197,8 @@ register(
             "Ask what the power law itself predicts for the size of successive drops.",
             "Each 10× removes the same fraction of the reducible loss, so the absolute drops shrink: compare "
             "measurements with the law's line, not with the previous drop.",
-            "law = sl.HOFFMANN_2022; [law.loss_at_compute(c) for c in (1e22, 1e23, 1e24, 1e25)] and their "
-            "differences.",
+            "law = sl.HOFFMANN_2022; "
+            "np.diff([law.loss_at_compute(c) for c in (1e22, 1e23, 1e24, 1e25)])",
         ),
         hint="What does the law itself predict for the size of successive drops?",
         explain="Shrinking absolute gains are built into a power law; a plateau claim needs measurements below the law's line.",

@@ -101,6 +101,7 @@ register(
     ),
     Question(
         "pl-implement-fit", "function", _fit_reference, cases=_fit_cases, rtol=1e-6,
+        reference=("scalinglaws.powerlaw:fit_power_law",),
         prompt="Implement fit_loglog(x, y) -> (coef, exponent) by least squares in log space.",
         hints=(
             Hint(lambda x, y: _fit_reference(x, y)[::-1], "You returned (exponent, coef): return (coef, exponent)."),

@@ -1,6 +1,6 @@
 """Train-to-test explorer: lifetime budget, questions served and what is held fixed → the optimum (N, D, k).
 
-Every plan comes from ``scalinglaws.train_to_test.lifetime_train_to_test_optimal`` (Roberts et al. 2026's
+Every plan comes from ``scalinglaws.train_and_sample.lifetime_train_to_test_optimal`` (Roberts et al. 2026's
 Approach 1 loss with one lifetime budget, chapter 5's, and the labelled toy constants); ``loss_profiles``
 draws the curves the optima sit on. Taught in chapters/06_inference_scaling.ipynb.
 """
@@ -10,7 +10,7 @@ import numpy as np
 
 from scalinglaws.compute import FLOP_PER_PARAM_TOKEN_INFER, FLOP_PER_PARAM_TOKEN_TRAIN, format_count, format_flop
 from scalinglaws.laws import HOFFMANN_2022_UNROUNDED, ChinchillaLaw
-from scalinglaws.train_to_test import (
+from scalinglaws.train_and_sample import (
     EXAMPLE_SAMPLES_TERM,
     HOLDS,
     SamplesTerm,
@@ -26,7 +26,7 @@ HOLD_LABELS = {
     "one_sample": "k = 1 sample per question (chapter 5's lifetime optimum)",
     "compute_optimal_training": "compute-optimal training (Chinchilla's D/N), N and k chosen",
 }
-"""What the explorer's third control holds fixed, in the order of ``scalinglaws.train_to_test.HOLDS``."""
+"""What the explorer's third control holds fixed, in the order of ``scalinglaws.train_and_sample.HOLDS``."""
 
 HOLD_NAMES = {"nothing": "nothing", "one_sample": "k = 1", "compute_optimal_training": "Chinchilla's D/N"}
 """The same choices in a few words: the slider's value, the legend and the readout's comparison lines."""

@@ -15,8 +15,8 @@ pretraining "shift[s] radically into the overtraining regime". Read in the paper
 
 ``train_to_test_optimal`` solves exactly that problem. Assumptions, each labelled in the chapter too:
 
-1. *Constants.* The paper fits Approach 1 to task NLLs of its own 5M–901M models and prints no fitted values in
-   its text. Here the N and D terms are a pretraining law (by default Hoffmann et al. 2022's unrounded fit, as
+1. *Constants.* The paper fits Approach 1 to the task NLLs of 106 checkpoints from 5M to 901M parameters (85 of
+   them Porian et al. 2024's models, 21 its own over-trained ones) and prints no fitted values in its text. Here the N and D terms are a pretraining law (by default Hoffmann et al. 2022's unrounded fit, as
    in chapter 5), standing in for a task loss, and ``EXAMPLE_SAMPLES_TERM`` (G, γ) is illustrative. So the
    numbers are a toy; the direction of the effect is the lesson.
 2. *k >= 1.* The paper's k = C_inf/(2N) is a real number; we also require k >= 1 (N <= C_inf/2), since fewer

@@ -1,4 +1,4 @@
-"""Tests for scalinglaws.train_to_test: Roberts et al.'s Approach 1 optimum (two budgets) and the lifetime form."""
+"""Tests for scalinglaws.train_and_sample: Roberts et al.'s Approach 1 optimum (two budgets) and the lifetime form."""
 import math
 
 import numpy as np
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import scalinglaws as sl
-from scalinglaws import train_to_test as tt
+from scalinglaws import train_and_sample as tt
 
 LAW = sl.HOFFMANN_2022_UNROUNDED
 TERM = tt.EXAMPLE_SAMPLES_TERM

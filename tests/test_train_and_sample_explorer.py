@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import scalinglaws as sl
-from scalinglaws import train_to_test as tt
-from scalinglaws.course.explorers.train_to_test import N_GRID, TrainToTestExplorer, loss_profiles, plans
+from scalinglaws import train_and_sample as tt
+from scalinglaws.course.explorers.train_and_sample import N_GRID, TrainToTestExplorer, loss_profiles, plans
 from scalinglaws.course.widgets import STATIC_FRAME_LIMIT
 
 LAW, TERM = sl.HOFFMANN_2022_UNROUNDED, tt.EXAMPLE_SAMPLES_TERM
