@@ -326,3 +326,19 @@ def test_no_look_alike_gets_the_generic_unit_hint(qid):
     q = questions()[qid]
     for what, answer in lookalike_answers(q):
         assert "check units and suffixes" not in judge(q, answer).message, (qid, what)
+
+
+def test_a_fraction_is_read_as_its_value_and_a_bad_one_is_named():
+    from scalinglaws.course.checks import read_number
+
+    assert read_number("4/7") == pytest.approx(4 / 7) and read_number(" -3 / 10 ") == pytest.approx(-0.3)
+    assert evaluate("pl-slope", "-3/10").status == "correct"
+    with pytest.raises(ValueError, match="divides by zero"):
+        read_number("1/0")
+    with pytest.raises(ValueError, match="could not read '4/x' as a fraction"):
+        read_number("4/x")
+
+
+def test_an_unreadable_pair_is_explained_once():
+    line = evaluate("chin-double-compute", (1, float("inf"))).line()
+    assert "expected a finite quantity" in line and "expected expected" not in line

@@ -232,8 +232,8 @@ def tolerance_text(q: Question) -> str:
 
 
 def read_number(x: Any) -> float:
-    """One number from a learner: a number, a numpy scalar, '1.4T', '685M', '5.8e23 FLOP', or a percentage
-    string '8.6%' (= 0.086). Raises ValueError saying what is accepted.
+    """One number from a learner: a number, a numpy scalar, '1.4T', '685M', '5.8e23 FLOP', a percentage
+    string '8.6%' (= 0.086) or a fraction '4/7'. Raises ValueError saying what is accepted.
 
     ``check`` reads answers with it, and so does everything a checked answer is passed on to (``lab.submit``).
     """
@@ -241,6 +241,14 @@ def read_number(x: Any) -> float:
         x = x.item()
     if isinstance(x, str) and x.strip().endswith("%"):
         return parse_quantity(x.strip()[:-1].strip()) / 100.0
+    if isinstance(x, str) and x.count("/") == 1 and "flop/s" not in x.lower():
+        try:
+            top, bottom = (parse_quantity(part.strip()) for part in x.split("/"))
+        except ValueError:
+            raise ValueError(f"could not read {x.strip()!r} as a fraction; write two numbers, such as 4/7") from None
+        if bottom == 0:
+            raise ValueError(f"the fraction {x.strip()!r} divides by zero")
+        return top / bottom
     return parse_quantity(x)
 
 
@@ -426,7 +434,8 @@ def _reading_advice(q: Question, answer: Any, wants: list[float], err: ValueErro
                 f"({listed}) or its methods.")
     if n == 1:
         return f"could not read {_show(answer)}: expected a number such as 1.41, 5.8e23, '1.4T' or '8.6%'{_unit(q)}."
-    return f"could not read {_show(answer)}: expected {err}{_unit(q)}."
+    reason = str(err) if str(err).startswith(("expected", "the fraction", "could not")) else f"expected {err}"
+    return f"could not read {_show(answer)}: {reason}{_unit(q)}."
 
 
 # --- choices ---------------------------------------------------------------------------------
