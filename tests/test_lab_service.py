@@ -103,6 +103,8 @@ def test_a_restart_on_the_same_file_loses_nothing(tmp_path):
     ("POST", "/v1/runs", [1, 2], None, "alice", 400, "bad_request"),
     ("POST", "/v1/prediction", {"N_opt": -1, "loss": 3.0}, None, "alice", 400, "invalid_prediction"),
     ("POST", "/v1/prediction", {"N_opt": "big", "loss": 3.0}, None, "alice", 400, "invalid_prediction"),
+    ("POST", "/v1/prediction", {"N_opt": 3.0, "loss": 2e8}, None, "alice", 400, "invalid_prediction"),  # swapped
+    ("POST", "/v1/prediction", {"N_opt": 2e8, "loss": 30.0}, None, "alice", 400, "invalid_prediction"),
     ("GET", "/v1/nothing", None, None, "alice", 404, "not_found"),
     ("DELETE", "/v1/runs", None, None, "alice", 405, "method_not_allowed"),
     ("POST", "/v1/runs", None, b"x" * 20_000, "alice", 413, "too_large"),

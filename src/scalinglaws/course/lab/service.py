@@ -28,6 +28,7 @@ import numpy as np
 from scalinglaws.course import checks
 from scalinglaws.course.layout import fit_lines
 from scalinglaws.course.lab.ledger import LabError, Ledger, Prediction
+from scalinglaws.course.lab.scoring import read_prediction
 from scalinglaws.course.lab.world import (LAB_BUDGET_FLOP, LR_RANGE, MAX_RUN_FLOP, MENU_D_MODEL, MENU_LAYERS,
                                           MIN_HEAD_DIM, MIN_RUN_FLOP, TARGET_FLOP, RunSpec, World,
                                           world_seed_for)
@@ -155,6 +156,10 @@ class LabService:
                 raise _error(400, "invalid_prediction",
                              f"{name} must be a finite positive number; got {_short(value)}")
             values[name] = float(value)
+        try:  # refused as the client's submit refuses it: swapped, or no compute-optimal model at the target
+            read_prediction(values["N_opt"], values["loss"])
+        except ValueError as err:
+            raise _error(400, "invalid_prediction", str(err)) from None
         self.ledger.submit(student, Prediction(values["N_opt"], values["loss"]), request_key=key)
         return {"prediction": values, "message": "recorded; your instructor's grading reveals the score"}
 
