@@ -142,10 +142,7 @@ def test_the_recorded_anchor_is_approach3_on_gadres_c4_runs_and_its_noise_their_
     assert 0.005 < anchor().noise < 0.02
 
 
-@pytest.mark.skipif(
-    not os.environ.get("SCALINGLAWS_GADRE2024"),
-    reason="opt-in: Gadre et al.'s runs are not shipped; set SCALINGLAWS_GADRE2024 to check the recorded run",
-)
+@pytest.mark.gadre2024  # checks the recorded run against Gadre et al.'s table (tests/conftest.py)
 def test_the_recorded_cheapest_anchor_run_is_gadres():
     from scalinglaws.course.lab.world import ANCHOR_SMALLEST_RUN
     from scalinglaws.runs import load_runs
