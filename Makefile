@@ -83,8 +83,11 @@ links: $(STAMP)
 execute: $(STAMP)
 	$(BIN)/python -m scalinglaws.course.assignments --execute-all
 
+# benchmarks/site_load.py builds the book and prints every page's weight, first paint and load event on a slow
+# connection; `--site DIR` measures another build (such as another branch's _build/html) to compare.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/site_load.py
 	$(BIN)/python benchmarks/fit_approach3.py
 	$(BIN)/python benchmarks/fit_overtraining.py
 	$(BIN)/python benchmarks/lab_service.py
