@@ -225,9 +225,10 @@ _EXERCISE_WIDGETS = """async () => {
 
 # Every character drawn from a Font Awesome font on the page (icons in elements and in the theme's ::before and
 # ::after rules, shown or hidden, such as the colour-mode icons of the modes not in use), with the font drawing it.
+# Typeset math and highlighted code (thousands of elements on a chapter, none an icon) are not searched.
 _ICONS_DRAWN = """() => {
   const drawn = new Map();
-  for (const element of document.querySelectorAll("body *")) {
+  for (const element of document.querySelectorAll("body *:not(mjx-container *, pre *, .cell_output *)")) {
     for (const pseudo of ["::before", "::after"]) {
       const style = getComputedStyle(element, pseudo);
       if (!style.fontFamily.includes("Font Awesome") || !style.content.startsWith('"')) continue;
@@ -591,6 +592,31 @@ def test_pages_paint_and_load_in_time_on_a_slow_connection(browser, quiet_browse
             over.append(f"{path}: first paint {load.first_contentful_paint:.2f} s (budget {BUDGET.fcp:g} s), load "
                         f"event {load.load_event:.2f} s (budget {BUDGET.load:g} s), {load.transferred / 1e6:.2f} MB")
     assert not over, _listing(f"pages over budget on {SLOW_MOBILE.name}", over)
+
+
+def test_theme_buttons_work_without_the_icon_script(browser, quiet_browser):
+    """The theme's own buttons, drawn from the icon fonts (no fontawesome.js): the colour-mode button switches
+    the mode and shows that mode's icon; the search button opens the search dialog, whose query lands on the
+    search page with results."""
+    page = quiet_browser.new_page()
+    try:
+        page.goto(browser.base + "intro.html", wait_until="load")
+        shown = "() => [...document.querySelectorAll('.theme-switch-button i')]" \
+                ".filter((i) => i.offsetWidth > 0).map((i) => i.dataset.mode)"
+        modes = []
+        for _ in range(3):
+            page.click(".theme-switch-button")
+            modes.append((page.evaluate("() => document.documentElement.dataset.mode"), page.evaluate(shown)))
+        assert {mode for mode, _ in modes} == {"light", "dark", "auto"} and modes[-1][0] == "light", modes
+        assert all(icons == [mode] for mode, icons in modes), f"the icon shown is the mode's own: {modes}"
+        page.click("button.search-button__button")
+        assert page.evaluate("() => document.getElementById('pst-search-dialog').open")
+        page.fill("#pst-search-dialog input[name=q]", "power law")
+        page.press("#pst-search-dialog input[name=q]", "Enter")
+        page.wait_for_url("**/search.html?q=power+law*")
+        page.locator("#search-results ul.search li").first.wait_for(timeout=10_000)
+    finally:
+        page.close()
 
 
 def test_search_finds_the_chapters(browser):
