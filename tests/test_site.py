@@ -527,6 +527,36 @@ def test_widget_frames_arrive_only_when_a_control_moves(browser, path):
     assert not not_asked, _listing("neighbouring frames not asked for in advance", not_asked)
 
 
+def test_touching_a_control_asks_for_the_neighbouring_frames_before_it_moves(browser, quiet_browser):
+    """Focusing (or pressing on) a widget's control asks for the frames one step either side of the one shown,
+    so the first move finds its frame already there; no other frame is fetched."""
+    path = next(p for p in PAGES if browser.visit(p).widget_ids)
+    page = quiet_browser.new_page()
+    try:
+        page.goto(browser.base + path, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        requested = []
+        page.on("request", lambda r: requested.append(r.url))
+        expected = page.evaluate("""() => {
+          const widget = document.querySelector(".slx-widget");
+          const spec = JSON.parse(widget.querySelector(".slx-spec").textContent);
+          const inputs = [...widget.querySelectorAll("input[type=range]")];
+          const at = inputs.map((x) => Number(x.value));
+          const index = (pos) => pos.reduce((k, v, j) => k * spec.shape[j] + v, 0);
+          const near = [];
+          at.forEach((v, i) => [v - 1, v + 1].forEach((w) => {
+            if (w >= 0 && w < spec.shape[i]) near.push(index(at.map((x, j) => (j === i ? w : x))));
+          }));
+          inputs[0].focus();
+          return [...new Set(near.map((k) => new URL(spec.frames[k], document.baseURI).href))];
+        }""")
+        page.wait_for_load_state("networkidle")
+    finally:
+        page.close()
+    frames = {url for url in requested if "/_images/frames/" in url}
+    assert expected and sorted(frames) == sorted(expected)
+
+
 _ICON_FONTS = {("Font Awesome 6 Free", "900"): "fa-solid-900.woff2", ("Font Awesome 6 Free", "400"):
                "fa-regular-400.woff2", ("Font Awesome 6 Brands", "400"): "fa-brands-400.woff2"}
 
@@ -555,7 +585,8 @@ def test_page_sends_at_most_its_budget_before_interaction(browser, path):
     """A first visit (cache off, text gzipped) receives at most BUDGET.bytes before the reader touches a control:
     the page, its styles, scripts, fonts, figures, MathJax and its fonts, and each widget's first frame."""
     received = browser.visit(path).received_before_interaction
-    assert 0 < received <= BUDGET.bytes, f"{received / 1e6:.2f} MB before interaction (budget {BUDGET.bytes / 1e6:g} MB)"
+    assert 0 < received <= BUDGET.bytes, \
+        f"{received / 1e6:.2f} MB before interaction (budget {BUDGET.bytes / 1e6:g} MB)"
 
 
 @pytest.fixture(scope="module")
