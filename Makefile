@@ -4,8 +4,10 @@
 # Everything installs from constraints.txt, the committed lock of every transitive version; the site's browser
 # assets (MathJax) install with `npm ci` from package-lock.json and are served from the site itself.
 
+# Supported Pythons: 3.11, 3.12 and 3.13 (pyproject.toml). `make test PYTHON=python3.13` runs the suite under
+# another one, in its own environment (.venv-python3.13), so runs under two Pythons never share a .venv.
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= $(if $(filter python3,$(PYTHON)),.venv,.venv-$(notdir $(PYTHON)))
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
@@ -20,7 +22,7 @@ VENDOR        := _vendor
 VENDOR_STAMP  := $(VENDOR)/.installed
 MATHJAX_FILES := tex-chtml.js output/chtml/fonts/woff-v2 input/tex/extensions
 
-.PHONY: book serve test exercises execute links lock bench clean
+.PHONY: book serve test exercises execute links lock bench dist clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,11 +65,23 @@ serve: book
 # OpenBLAS's own threads on top of them oversubscribe the machine (measured: 103 s against 91 s on 2 cores).
 PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 PYTEST_ARGS ?=
-# Python caches compiled modules (__pycache__/, git-ignored) even where the shell sets PYTHONDONTWRITEBYTECODE
-# (empty means unset): without the cache, pytest rewrites every test module again in every worker (1.5 s each).
+# Gadre et al.'s table (chapters 4, 5 and 7, practice 5, their tests and the lab's anchor refit) is read from a
+# checked copy beside the repository, ../shared/data/gadre2024, when there is one and SCALINGLAWS_GADRE2024 is
+# not set; otherwise the loader uses the user's cached copy or fetches it from the authors' release
+# (scalinglaws.runs).
+GADRE2024_COPY := $(abspath $(CURDIR)/../shared/data/gadre2024)
+ifeq ($(origin SCALINGLAWS_GADRE2024),undefined)
+ifneq ($(wildcard $(GADRE2024_COPY)/runs.csv),)
+test exercises execute: export SCALINGLAWS_GADRE2024 := $(GADRE2024_COPY)
+endif
+endif
 test: export OPENBLAS_NUM_THREADS := 1
 test: export OMP_NUM_THREADS := 1
+# Python caches compiled modules (__pycache__/, git-ignored) even where the shell sets PYTHONDONTWRITEBYTECODE
+# (empty means unset): without the cache, pytest rewrites every test module again in every worker (1.5 s each).
 test: export PYTHONDONTWRITEBYTECODE :=
+test: export PYTHON := $(PYTHON)
+test: export VENV := $(VENV)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
@@ -83,6 +97,13 @@ links: $(STAMP)
 execute: $(STAMP)
 	$(BIN)/python -m scalinglaws.course.assignments --execute-all
 
+# The package alone, for students who need it without the repository: dist/scalinglaws-<version>.tar.gz and
+# -py3-none-any.whl (instructor.md: hand the wheel out or host it). The build environment is pinned by the lock.
+dist: $(STAMP)
+	rm -rf dist
+	PIP_CONSTRAINT="$(CURDIR)/constraints.txt" $(BIN)/python -m build --outdir dist .
+	@echo "Built: $$(ls dist | tr '\n' ' ')"
+
 # benchmarks/site_load.py builds the book and prints every page's weight, first paint and load event on a slow
 # connection; `--site DIR` measures another build (such as another branch's _build/html) to compare.
 bench: $(STAMP)
@@ -92,12 +113,17 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/fit_overtraining.py
 	$(BIN)/python benchmarks/lab_service.py
 
-# Re-resolve the lock from pyproject.toml in a throwaway environment.
+# Re-resolve the lock from pyproject.toml in a throwaway environment. setuptools is removed first, so the lock
+# pins the release the resolver picks for the packages that need it at run time (nbgrader), not the copy that
+# one Python's venv happens to ship (3.11's 65.5.0 breaks on 3.12 and 3.13). Check the new lock with
+# `make test` and `make test PYTHON=python3.13` before committing it (CONTRIBUTING.md).
+LOCK_VENV := /tmp/scalinglaws-lock
 lock:
-	rm -rf /tmp/scalinglaws-lock && $(PYTHON) -m venv /tmp/scalinglaws-lock
-	/tmp/scalinglaws-lock/bin/python -m pip install --quiet --upgrade pip
-	/tmp/scalinglaws-lock/bin/python -m pip install --quiet -e ".[dev]"
-	/tmp/scalinglaws-lock/bin/python -m pip freeze --all --exclude-editable | grep -v '^scalinglaws' > constraints.txt
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/python -m pip uninstall --quiet --yes setuptools
+	$(LOCK_VENV)/bin/python -m pip install --quiet -e ".[dev]"
+	$(LOCK_VENV)/bin/python -m pip freeze --all --exclude-editable | grep -v '^scalinglaws' > constraints.txt
 
 clean:
-	rm -rf _build $(VENV) $(VENDOR) node_modules
+	rm -rf _build .venv .venv-* $(VENDOR) node_modules dist

@@ -1,7 +1,7 @@
 """fit_downstream against their single curve_fit, and the chained predictions of their Fig. 1.
 
-Synthetic (loss, error) pairs from a known law run always; the checks on their real runs are opt-in (marker
-``gadre2024``: set SCALINGLAWS_GADRE2024 to the folder tools/build_gadre2024.py writes)."""
+Synthetic (loss, error) pairs from a known law run always; the checks on their real runs (marker
+``gadre2024``) read the table from SCALINGLAWS_GADRE2024 or the user's cached copy, or fetch it (tests/conftest.py)."""
 import math
 import sys
 from pathlib import Path
@@ -75,7 +75,7 @@ def test_the_law_rejects_a_bad_loss_with_a_value_error(bad):
         DownstreamLaw(epsilon=0.76, k=1.3, gamma=0.9).error(bad)
 
 
-# --- opt-in: their real runs (SCALINGLAWS_GADRE2024) ------------------------------------------------------
+# --- their real runs (marker gadre2024: found or fetched, never skipped) ---------------------------------------
 def error_fit_points(training_set, quantity):
     """Their fit_ds with add_1b: the five loss-fit runs plus the 1.4B run at M = 20."""
     runs = load_runs(training_set)

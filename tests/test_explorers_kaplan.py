@@ -1,5 +1,3 @@
-import time
-
 import numpy as np
 import pytest
 
@@ -65,15 +63,6 @@ def test_frames_differ_by_budget_and_the_static_form_has_one_per_position(explor
 def test_gpt3_is_marked_where_its_paper_puts_it(explorer):
     gpt3 = explorer.models[0]
     assert (gpt3.params, gpt3.tokens) == (175e9, 300e9)
-
-
-def test_update_is_fast_enough_for_a_slider(explorer):
-    times = []
-    for c in np.logspace(18, 27, 40):
-        start = time.perf_counter()
-        explorer.png(compute=float(c))
-        times.append(time.perf_counter() - start)
-    assert np.percentile(times, 95) < 0.2  # loose guard here; benchmarks/run.py reports the real p95 (≤ 50 ms)
 
 
 def test_bad_arguments_are_rejected_with_value_errors():

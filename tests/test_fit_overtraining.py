@@ -1,7 +1,7 @@
 """fit_overtraining against a faithful re-run of Gadre et al.'s multi-start curve_fit, and on known laws.
 
-Synthetic runs drawn from a known law run always; the checks on their real runs are opt-in (marker
-``gadre2024``: set SCALINGLAWS_GADRE2024 to the folder tools/build_gadre2024.py writes)."""
+Synthetic runs drawn from a known law run always; the checks on their real runs (marker
+``gadre2024``) read the table from SCALINGLAWS_GADRE2024 or the user's cached copy, or fetch it (tests/conftest.py)."""
 import math
 import sys
 from pathlib import Path
@@ -116,7 +116,7 @@ def test_a_law_needs_a_positive_exponent_and_finite_constants():
         OvertrainingLaw(E=1.8, a=-1.0, b=350.0, eta=0.1).optimal_tokens_per_param
 
 
-# --- opt-in: their real runs (SCALINGLAWS_GADRE2024) ------------------------------------------------------
+# --- their real runs (marker gadre2024: found or fetched, never skipped) ---------------------------------------
 @pytest.mark.gadre2024
 @pytest.mark.parametrize("training_set", list(TRAINING_SETS))
 def test_reaches_at_least_as_low_a_residual_as_their_multi_start_curve_fit(training_set):

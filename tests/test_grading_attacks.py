@@ -7,11 +7,14 @@ notebook full marks, because ``check`` prints feedback and never raises. See ins
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 
 import pytest
 from nbformat.v4 import new_code_cell, new_output
 
-from _classroom import autograde, autograded, grade_id, is_test, make_course, released, submit
+from _classroom import autograde, autograded, grade_id, is_test, make_course, released, score, source, submit
+from scalinglaws.course.autograde import MISSING_ANSWER
 
 NAME = "07_limits"
 
@@ -202,3 +205,58 @@ def _all_wrong(out):
     """Every test cell judged the answer present and wrong (❌), not missing: the attack had something to hide."""
     lines = [o.text for c in out.cells if is_test(c) for o in c.outputs if o.output_type == "stream"]
     assert len(lines) == 8 and all(line.startswith("❌") for line in lines), lines
+
+
+# A damaged submission is graded, never failed (nbgrader would stop at a KeyError and grade nothing): the
+# damaged question scores 0 with a line saying why, and every other question is judged.
+
+def _honest(course):
+    return copy.deepcopy(source(course, NAME))
+
+
+def _question_cells(nb, qid):
+    return [i for i, c in enumerate(nb.cells) if grade_id(c) in (qid, f"{qid}-answer")]
+
+
+def test_deleting_an_answer_cell_and_its_test_cell_loses_that_question_only(course):
+    nb = _honest(course)
+    first = next(grade_id(c) for c in nb.cells if is_test(c))
+    nb.cells = [c for i, c in enumerate(nb.cells) if i not in _question_cells(nb, first)]
+    submit(course, NAME, "deletes-a-question", nb)
+    assert autograde(course, NAME, "deletes-a-question") == (7, 8)
+    out = autograded(course, NAME, "deletes-a-question")
+    answer, test = (out.cells[i] for i in _question_cells(out, first))
+    assert answer.source.startswith(MISSING_ANSWER) and "not answered yet" in test.outputs[0].text
+
+
+def test_made_up_nbgrader_marking_is_ignored(course):
+    nb = _honest(course)
+    nb.cells[0].metadata["nbgrader"] = {"grade": True, "solution": False, "points": 50}
+    nb.cells.insert(1, new_code_cell("x = 1", metadata={"nbgrader": {"solution": True, "grade_id": "not-ours"}}))
+    submit(course, NAME, "makes-up-marking", nb)
+    assert autograde(course, NAME, "makes-up-marking") == (8, 8)
+
+
+def test_duplicated_cells_count_once(course):
+    nb = _honest(course)
+    at = _question_cells(nb, next(grade_id(c) for c in nb.cells if is_test(c)))
+    copies = [copy.deepcopy(nb.cells[i]) for i in at]
+    for cell in copies:
+        cell.pop("id", None)
+    nb.cells[at[-1] + 1:at[-1] + 1] = copies
+    submit(course, NAME, "duplicates", nb)
+    assert autograde(course, NAME, "duplicates") == (8, 8)
+
+
+def test_nbgrader_autograde_exits_0_on_all_of_that_at_once(course):
+    nb = _honest(course)
+    first = next(grade_id(c) for c in nb.cells if is_test(c))
+    nb.cells = [c for i, c in enumerate(nb.cells) if i not in _question_cells(nb, first)]
+    nb.cells[0].metadata["nbgrader"] = {"grade": True, "points": 50}
+    nb.cells.append(copy.deepcopy(nb.cells[-1]))
+    nb.cells[-1].pop("id", None)
+    submit(course, NAME, "damages-everything", nb)
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", NAME, "--student", "damages-everything",
+                           "--force"], cwd=course, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert score(course, NAME, "damages-everything") == (7, 8)

@@ -1,6 +1,5 @@
 """Lab worlds and run specs: parameter and FLOP accounting, the drifting lr optimum, deterministic noise."""
 import math
-import os
 
 import numpy as np
 import pytest
@@ -118,20 +117,25 @@ def test_any_malformed_run_is_a_value_error_naming_what_is_allowed(n_layer, d_mo
         assert spec.params == 12 * spec.n_layer * spec.d_model**2 and spec.flop <= MAX_RUN_FLOP
 
 
-@pytest.mark.skipif(
-    not os.environ.get("SCALINGLAWS_GADRE2024"),
-    reason="opt-in: Gadre et al.'s runs are not shipped; build them with tools/build_gadre2024.py and set "
-           "SCALINGLAWS_GADRE2024 to the folder to refit the lab's recorded anchor",
-)
+@pytest.mark.gadre2024  # refits the recorded anchor from Gadre et al.'s runs (tests/conftest.py)
 def test_the_recorded_anchor_is_approach3_on_gadres_c4_runs_and_its_noise_their_robust_scatter():
+    from scalinglaws._objective import ChinchillaObjective
     from scalinglaws.fit import fit_approach3
     from scalinglaws.runs import load_runs
 
     runs = load_runs()
     c4 = runs.take(runs.training_set == "c4_original")
-    law = fit_approach3(c4.N, c4.D, c4.loss["c4_val"]).law
+    fit = fit_approach3(c4.N, c4.D, c4.loss["c4_val"])
+    law, recorded = fit.law, anchor().law
+    # The recorded law is an optimum of the refit by the fit's own criterion: its Huber objective is within
+    # optimum_rtol (1e-6) of the best start's (measured: 3e-9 below it). The optimum is a flat valley, so the
+    # stopping rule fixes E and the exponents to ~5e-5 and A, B to ~2e-4 (B: 242.600 recorded, 242.646 refitted).
+    objective = ChinchillaObjective(np.log(c4.N), np.log(c4.D), np.log(c4.loss["c4_val"]))
+    at_recorded = objective(np.array([[np.log(recorded.A), np.log(recorded.B), np.log(recorded.E),
+                                       recorded.alpha, recorded.beta]]))[0][0]
+    assert at_recorded <= fit.objective * (1 + fit.optimum_rtol)
     for name in ("E", "A", "B", "alpha", "beta"):
-        assert getattr(anchor().law, name) == pytest.approx(getattr(law, name), rel=1e-5), name
+        assert getattr(recorded, name) == pytest.approx(getattr(law, name), rel=1e-3), name
     residual = np.log(c4.loss["c4_val"] / law.loss(c4.N, c4.D))
     mad = np.median(np.abs(residual - np.median(residual)))
     assert anchor().noise == pytest.approx(1.4826 * mad, rel=1e-3)  # MAD of a normal = 0.6745 sd

@@ -59,3 +59,58 @@ def test_importing_the_package_and_the_checks_leaves_scipy_unloaded():
             "print(sorted(m for m in sys.modules if m == 'scipy' or m.startswith('scipy.')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]", done.stdout[:500]
+
+
+def _kit_modules() -> dict[str, Path]:
+    """{dotted name: file} of every module of the classroom kit (a package by its __init__.py)."""
+    found = {}
+    for path in KIT.rglob("*.py"):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def _import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every cycle a depth-first walk of ``graph`` meets, each as the list of modules around it."""
+    cycles, state = [], {}
+
+    def walk(node: str, path: list[str]) -> None:
+        state[node] = "open"
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                cycles.append(path[path.index(nxt):] + [nxt])
+            elif nxt not in state:
+                walk(nxt, path + [nxt])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            walk(node, [node])
+    return cycles
+
+
+def _kit_import_graph() -> dict[str, set[str]]:
+    modules = _kit_modules()
+    graph = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        imported = set(_imported_modules(path.read_text(), package))
+        graph[name] = {m for m in imported if m in modules and m != name}
+    return graph
+
+
+def test_the_classroom_modules_import_one_way():
+    """No circle of imports in the kit, counting imports inside functions: each module reads as a layer on
+    those below it (placeholders and marking; autograde; classroom; assignments)."""
+    graph = _kit_import_graph()
+    assert {"scalinglaws.course.assignments", "scalinglaws.course.classroom"} <= set(graph)
+    assert _import_cycles(graph) == []
+    assert "scalinglaws.course.classroom" in graph["scalinglaws.course.assignments"]
+    assert "scalinglaws.course.assignments" not in graph["scalinglaws.course.autograde"]
+
+
+def test_the_cycle_finder_sees_a_circle_through_function_level_imports():
+    assert _import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+    assert _import_cycles({"a": {"b"}, "b": set()}) == []
+    nested = "def f():\n    from scalinglaws.course.classroom import release\n"
+    assert "scalinglaws.course.classroom" in _imported_modules(nested, "scalinglaws.course")

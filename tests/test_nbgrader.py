@@ -83,3 +83,42 @@ def test_the_feedback_names_each_questions_result(course):
         qid = cell.metadata["nbgrader"]["grade_id"]
         assert f"{'✅' if n < 3 else '⏳'} {qid}:" in html, qid
     assert "3.0 / 8.0" in html
+
+
+def test_the_course_folder_may_be_given_under_home_and_is_created(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert classroom.main(["~/new/course", "07_limits", "--solutions", str(ROOT / "solutions")]) == 0
+    config = (tmp_path / "new" / "course" / "nbgrader_config.py").read_text()
+    assert repr(str(tmp_path / "new" / "course")) in config
+    assert (tmp_path / "new" / "course" / "source" / "07_limits" / "07_limits.ipynb").is_file()
+
+
+def test_the_roster_and_an_lms_download_reach_nbgrader_as_written(tmp_path, gradebook):
+    """instructor.md's class set-up: ``--roster`` fills nbgrader's student list, and ``nbgrader zip_collect``
+    files an LMS download (a folder or a zip per student) under submitted/ with no extra configuration."""
+    import zipfile
+
+    from nbgrader.api import Gradebook
+
+    folder = with_gradebook(tmp_path / "course", gradebook)
+    (tmp_path / "roster.txt").write_text("# the class\nada\nbo.li\n\nada\n")
+    assert classroom.main([str(folder), "07_limits", "--solutions", str(ROOT / "solutions"),
+                           "--roster", str(tmp_path / "roster.txt")]) == 0
+    with Gradebook(f"sqlite:///{folder}/gradebook.db") as gb:
+        assert sorted(s.id for s in gb.students) == ["ada", "bo.li"]
+    blank = release(folder, ["07_limits"])["07_limits"]
+    archive = folder / "downloaded" / "07_limits" / "archive"
+    (archive / "ada").mkdir(parents=True)
+    (archive / "ada" / "07_limits.ipynb").write_bytes(blank.read_bytes())
+    with zipfile.ZipFile(archive / "bo.li.zip", "w") as zipped:
+        zipped.write(blank, "07_limits.ipynb")
+    _nbgrader(folder, "zip_collect", "07_limits")
+    for student in ("ada", "bo.li"):
+        assert (folder / "submitted" / student / "07_limits" / "07_limits.ipynb").read_bytes() == blank.read_bytes()
+
+
+def test_a_bad_roster_line_is_named(tmp_path, capsys):
+    (tmp_path / "roster.txt").write_text("ada\nbo li\n")
+    with pytest.raises(SystemExit):
+        classroom.main([str(tmp_path / "course"), "--roster", str(tmp_path / "roster.txt")])
+    assert "roster.txt, line 2: a student id must be non-empty with no spaces" in capsys.readouterr().err

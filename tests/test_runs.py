@@ -1,11 +1,11 @@
-"""The Gadre et al. (2024) loader: where it looks, what it says when the table is absent, how it reads the
-table's format (on a tiny table written by tests/conftest.py), and, opt-in, the real table's contents."""
+"""The Gadre et al. (2024) loader: how it reads the table's format (on a tiny table written by
+tests/conftest.py) and the real table's contents (tests marked ``gadre2024``; see tests/conftest.py)."""
 import numpy as np
 import pytest
 
-from scalinglaws import runs as runs_module
+from scalinglaws.download import sha256
+from scalinglaws.gadre2024 import SHA256
 from scalinglaws.runs import (
-    ENV_VAR,
     FIT_SHAPES,
     GADRE_2024_COMMIT,
     TRAINING_SETS,
@@ -16,68 +16,7 @@ from scalinglaws.runs import (
 )
 
 
-# --- always: the loader on a tiny table and without any table -------------------------------------------
-@pytest.fixture
-def no_table(tmp_path, monkeypatch):
-    """No environment variable and no default folder: the state of a fresh clone."""
-    monkeypatch.delenv(ENV_VAR, raising=False)
-    monkeypatch.setattr(runs_module, "DEFAULT_DIR", tmp_path / "data" / "gadre2024")
-    return tmp_path
-
-
-def assert_says_how_to_build_it(message):
-    for words in ("not shipped", "does not allow committing data fetched from GitHub",
-                  "python tools/build_gadre2024.py /path/to/a/checkout/of/mlfoundations/scaling",
-                  GADRE_2024_COMMIT, "MIT", "data/gadre2024/", ENV_VAR):
-        assert words in message, words
-
-
-def test_without_the_table_the_loaders_say_it_is_not_shipped_and_how_to_build_it(no_table):
-    for load in (load_runs, load_tasks, data_dir):
-        with pytest.raises(FileNotFoundError) as info:
-            load()
-        assert_says_how_to_build_it(str(info.value))
-        assert str(no_table / "data" / "gadre2024") in str(info.value)
-
-
-def test_an_environment_variable_or_path_without_the_table_is_reported_with_the_folder(no_table, monkeypatch):
-    empty = no_table / "empty"
-    empty.mkdir()
-    monkeypatch.setenv(ENV_VAR, str(empty))
-    with pytest.raises(FileNotFoundError, match=f"no runs.csv in {empty} \\({ENV_VAR}\\)") as info:
-        load_runs("rpj")
-    assert_says_how_to_build_it(str(info.value))
-    with pytest.raises(FileNotFoundError, match="path="):
-        load_runs(path=empty)
-
-
-def test_a_folder_without_tasks_csv_is_reported(tiny_gadre_table):
-    (tiny_gadre_table.path / "tasks.csv").unlink()
-    with pytest.raises(FileNotFoundError, match="no tasks.csv") as info:
-        load_tasks(path=tiny_gadre_table.path)
-    assert_says_how_to_build_it(str(info.value))
-
-
-def test_the_path_argument_wins_over_the_environment_variable_which_wins_over_the_default(
-        tiny_gadre_table, no_table, monkeypatch):
-    monkeypatch.setenv(ENV_VAR, str(no_table / "nowhere"))
-    assert data_dir(tiny_gadre_table.path) == tiny_gadre_table.path.resolve()
-    monkeypatch.setenv(ENV_VAR, str(tiny_gadre_table.path))
-    assert data_dir() == tiny_gadre_table.path.resolve()
-    assert len(load_runs()) == len(tiny_gadre_table.rows)
-    monkeypatch.delenv(ENV_VAR)
-    monkeypatch.setattr(runs_module, "DEFAULT_DIR", tiny_gadre_table.path)
-    assert data_dir() == tiny_gadre_table.path.resolve()
-
-
-def test_the_default_folder_is_data_gadre2024_at_the_repository_root():
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1]
-    assert runs_module.DEFAULT_DIR == root / "data" / "gadre2024"
-    assert (root / "pyproject.toml").is_file()
-
-
+# --- always: the loader on a tiny table (where it looks and fetches from: tests/test_gadre2024.py) ----------
 def test_the_loader_reads_the_columns_in_their_units(tiny_gadre_table):
     runs = load_runs(path=tiny_gadre_table.path)
     rows = tiny_gadre_table.rows
@@ -143,7 +82,14 @@ def test_relative_error_is_the_absolute_miss_over_the_truth_and_checks_its_input
         relative_error([1.0], [0.0])
 
 
-# --- opt-in: the real table (SCALINGLAWS_GADRE2024) -------------------------------------------------------
+# --- the real table (SCALINGLAWS_GADRE2024, the user's cached copy, or fetched) ---------------------------
+@pytest.mark.gadre2024
+def test_the_table_read_is_the_one_built_from_their_release_at_the_pinned_commit():
+    folder = data_dir()
+    for name, digest in SHA256.items():
+        assert sha256((folder / name).read_bytes()) == digest, name
+
+
 @pytest.mark.gadre2024
 def test_the_table_holds_their_104_models_about_11m_to_6_9b_parameters():
     runs = load_runs()

@@ -140,3 +140,4 @@ from .downstream import DownstreamFit, DownstreamLaw, fit_downstream
 from .fit import OvertrainingFit, fit_overtraining
 from .overtraining import OvertrainingLaw
 from .runs import GADRE_2024_FIG1_RELATIVE_ERROR, TRAINING_SETS, Runs, load_runs, load_tasks
+from .gadre import Reproduction, reproduce

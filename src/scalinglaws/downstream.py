@@ -4,7 +4,7 @@ Gadre et al. (2024, arXiv 2403.08540) relate the average top-1 error over many d
 validation loss L (nats/token) by Err = ε − k·exp(−γ·L): ε is the error as L grows (near chance), and the
 error falls smoothly as the loss falls. Their code fits it by least squares with ``scipy.optimize.curve_fit``
 (``scaling/shared.py``, ``fit_ds``) on the five small runs of the loss fit plus the 1.4B run at M = 20.
-Meant for chapters/07_limits.ipynb (issue 13); that section needs the Gadre et al. table, which is not shipped.
+Taught in chapters/07_limits.ipynb, on Gadre et al.'s runs (:func:`scalinglaws.gadre.reproduce`).
 """
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def fit_downstream(loss: ArrayLike, error: ArrayLike) -> DownstreamFit:
 
     At fixed γ the law is linear in (ε, k), so the fit solves that linear problem on a 200-point log grid of
     γ over :data:`GAMMA_RANGE`, refines each local minimum by Brent's method and keeps the best (no starting
-    point needed, unlike their single ``curve_fit`` from (1, 1, 1)). Meant for chapters/07_limits.ipynb.
+    point needed, unlike their single ``curve_fit`` from (1, 1, 1)). Taught in chapters/07_limits.ipynb.
 
     Parameters
     ----------

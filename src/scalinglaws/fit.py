@@ -715,8 +715,8 @@ def fit_overtraining(N: ArrayLike, D: ArrayLike, loss: ArrayLike) -> Overtrainin
     E + A/N^(2η) + B/D^(2η), linear in (E, A, B) at fixed η, so the fit solves that linear problem for every
     η of a 200-point log grid over :data:`ETA_RANGE`, refines each local minimum with Brent's method and
     keeps the best: the global optimum in that range, with no starting points. Coefficients are not
-    constrained in sign (nor are theirs). Meant for chapters/04_fitting.ipynb and chapters/05_overtraining.ipynb
-    (issue 13).
+    constrained in sign (nor are theirs). Taught in chapters/05_overtraining.ipynb (and
+    chapters/04_fitting.ipynb).
 
     Parameters
     ----------

@@ -6,8 +6,8 @@ N and M as α·N^β' + β·6^(β'/2)·(M·N)^β' + E with exponent β' = −2η;
 Chinchilla law with equal exponents: L(N, D) = E + A/N^(2η) + B/D^(2η), A = a·6^−η, B = b·6^−η.
 
 Units: N in parameters, D in tokens, C in FLOP, loss in nats/token. Fitted with
-:func:`scalinglaws.fit.fit_overtraining`. Meant for chapters/05_overtraining.ipynb and chapters/04_fitting.ipynb
-(issue 13); those sections need the Gadre et al. table (:mod:`scalinglaws.runs`), which is not shipped.
+:func:`scalinglaws.fit.fit_overtraining` to Gadre et al.'s runs (:mod:`scalinglaws.runs`, :func:`scalinglaws.gadre.reproduce`).
+Taught in chapters/05_overtraining.ipynb (and compared with Approach 3 in chapters/04_fitting.ipynb).
 """
 from __future__ import annotations
 

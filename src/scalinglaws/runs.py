@@ -4,16 +4,16 @@ Gadre et al., "Language models scale reliably with over-training and on downstre
 released the evaluations of 104 models (0.011B to 6.9B parameters; trained on C4, RedPajama and RefinedWeb;
 M = D/N from 5 to 640 tokens per parameter) under the MIT licence in github.com/mlfoundations/scaling.
 
-The table is not shipped: this workplace does not allow committing data fetched from GitHub. Build it
-locally with ``python tools/build_gadre2024.py /path/to/a/checkout/of/mlfoundations/scaling`` (commit
-:data:`GADRE_2024_COMMIT`), which writes ``runs.csv`` and ``tasks.csv`` with their LICENSE and a README
-(source, commit, units) into the git-ignored ``data/gadre2024/`` at the repository root. The loaders read
-the folder given by their ``path`` argument, else by the environment variable ``SCALINGLAWS_GADRE2024``,
-else that default (see :func:`data_dir`).
+The table stays with its authors' release and is fetched from it, as scikit-learn's ``fetch_*`` functions
+fetch public datasets: :func:`load_runs` and :func:`load_tasks` read the folder given by ``path=``, else by
+the environment variable ``SCALINGLAWS_GADRE2024``, else the copy in the user's data folder
+(``$SCALINGLAWS_DATA/gadre2024``, by default ``~/.cache/scalinglaws/gadre2024``); if there is none and
+``download`` is true, they download the release at :data:`GADRE_2024_COMMIT` once (about 0.5 MB), build
+``runs.csv`` and ``tasks.csv`` from it, check them against a recorded SHA-256 and cache them there with the
+authors' licence and a README (:mod:`scalinglaws.gadre2024`; see :func:`data_dir`).
 
 Units: N in parameters, D in tokens, M = D/N in tokens per parameter, C = 6·N·D in FLOP, losses in
-nats/token, top-1 errors as fractions in [0, 1]. No chapter uses it yet: the real-runs sections planned for
-chapters 4, 5 and 7 (issue 13) need the table, which is not shipped.
+nats/token, top-1 errors as fractions in [0, 1]. For chapters 4, 5 and 7.
 """
 from __future__ import annotations
 
@@ -25,12 +25,17 @@ from pathlib import Path
 
 import numpy as np
 
+from . import gadre2024
 from .compute import FLOP_PER_PARAM_TOKEN_TRAIN
+from .download import DATA_ENV_VAR, FetchError, data_home
 
 __all__ = [
     "GADRE_2024_COMMIT",
     "ENV_VAR",
-    "DEFAULT_DIR",
+    "DATA_ENV_VAR",
+    "URL_ENV_VAR",
+    "FetchError",
+    "user_dir",
     "data_dir",
     "TRAINING_SETS",
     "VALIDATION_SETS",
@@ -43,29 +48,27 @@ __all__ = [
     "relative_error",
 ]
 
-GADRE_2024_COMMIT = "a003c4913793ac2ae7ef87b28ecb562955d026d5"
+GADRE_2024_COMMIT = gadre2024.COMMIT
 """The commit of github.com/mlfoundations/scaling the table is built from."""
 
 ENV_VAR = "SCALINGLAWS_GADRE2024"
-"""Environment variable naming the folder that holds the built table (``runs.csv``, ``tasks.csv``)."""
+"""Environment variable naming a folder that holds the built table (``runs.csv``, ``tasks.csv``); it is read,
+never written."""
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "data" / "gadre2024"
-"""Where ``tools/build_gadre2024.py`` writes the table: ``data/gadre2024/`` at the repository root
-(git-ignored)."""
+URL_ENV_VAR = gadre2024.URL_ENV_VAR
+"""Environment variable replacing the address the release is downloaded from (see
+:func:`scalinglaws.gadre2024.archive_url`)."""
 
-NOT_SHIPPED = (
-    "The Gadre et al. (2024) table is not shipped with scalinglaws: this workplace does not allow committing "
-    "data fetched from GitHub. Build it with `python tools/build_gadre2024.py "
-    "/path/to/a/checkout/of/mlfoundations/scaling` (commit " + GADRE_2024_COMMIT + ", MIT licence), which "
-    "writes it, with their LICENSE and a README, into data/gadre2024/ at the repository root; or set "
-    + ENV_VAR + " (or pass path=) to a folder holding runs.csv and tasks.csv."
-)
+TABLE = ("runs.csv", "tasks.csv")
+"""The files a folder must hold to be read as the table."""
+
+WHERE_FROM = (f"Gadre et al. (2024)'s table is built from their release, github.com/mlfoundations/scaling @ "
+              f"{GADRE_2024_COMMIT[:7]} ({gadre2024.LICENCE} licence)")
 
 TRAINING_SETS = {"c4_original": "C4", "rpj": "RedPajama", "rw_original": "RefinedWeb"}
 """Training-set keys of the table and their names."""
 
-VALIDATION_SETS = ("openlm", "c4_val", "paloma_c4_en", "paloma_redpajama", "paloma_falcon-refinedweb",
-                   "paloma_dolma_100_programing_languages", "paloma_ptb", "val_de-en_100")
+VALIDATION_SETS = gadre2024.VALIDATION_SETS
 """The eight validation sets each run was evaluated on; "c4_val" (C4 eval) is the one their laws fit."""
 
 FIT_SHAPES = ("d=96_l=8_h=4", "d=512_l=8_h=4", "d=576_l=24_h=8", "d=1024_l=24_h=8")
@@ -157,25 +160,62 @@ def _one_training_set(runs: Runs) -> None:
         raise ValueError(f"select one training set first (load_runs(training_set)); these runs mix {sorted(sets)}")
 
 
-def data_dir(path: str | os.PathLike | None = None) -> Path:
-    """The folder the Gadre et al. table is read from: ``path`` if given, else the environment variable
-    :data:`ENV_VAR` if set, else :data:`DEFAULT_DIR`. It must hold ``runs.csv``; if not, FileNotFoundError
-    says how to build it (the table is not shipped)."""
-    if path is not None:
-        folder, origin = Path(path), "path="
-    elif os.environ.get(ENV_VAR):
-        folder, origin = Path(os.environ[ENV_VAR]), ENV_VAR
-    else:
-        folder, origin = DEFAULT_DIR, "the default folder"
-    if not (folder / "runs.csv").is_file():
-        raise FileNotFoundError(f"no runs.csv in {folder} ({origin}). {NOT_SHIPPED}")
-    return folder.resolve()
+def user_dir() -> Path:
+    """Where a downloaded table is kept: ``gadre2024`` in the user's data folder (``$SCALINGLAWS_DATA``, by
+    default the platform's cache folder, e.g. ``~/.cache/scalinglaws``; see
+    :func:`scalinglaws.download.data_home`)."""
+    return data_home() / "gadre2024"
+
+
+def _state(folder: Path) -> str:
+    """"table" if ``folder`` holds runs.csv and tasks.csv, "empty" if neither (or no folder), else "partial"."""
+    present = [(folder / name).is_file() for name in TABLE]
+    return "table" if all(present) else "partial" if any(present) else "empty"
+
+
+def _missing(folder: Path) -> str:
+    return " and ".join(name for name in TABLE if not (folder / name).is_file())
+
+
+def data_dir(path: str | os.PathLike | None = None, download: bool = True) -> Path:
+    """The folder the Gadre et al. table is read from, fetching it first if needed.
+
+    In order: ``path`` if given; else the folder in the environment variable :data:`ENV_VAR`; else
+    :func:`user_dir` if it holds the table; else, if ``download`` is true, the table is downloaded from the
+    authors' release, built, checked and written there (one line is printed meanwhile). ``path`` and
+    :data:`ENV_VAR` folders are read, never written. Raises FileNotFoundError when a named folder lacks
+    ``runs.csv`` or ``tasks.csv`` or when there is no table and ``download`` is false, and
+    :class:`~scalinglaws.download.FetchError` (an OSError) when the download fails (nothing is cached then).
+    """
+    if not isinstance(download, bool):
+        raise ValueError(f"download must be True or False; got {download!r}")
+    if path is not None or os.environ.get(ENV_VAR):
+        folder, origin = (Path(path), "path=") if path is not None else (Path(os.environ[ENV_VAR]), ENV_VAR)
+        if _state(folder) != "table":
+            raise FileNotFoundError(f"no {_missing(folder)} in {folder} ({origin}): point {origin} at a folder "
+                                    f"holding runs.csv and tasks.csv. {WHERE_FROM}; without {origin}, "
+                                    f"load_runs() downloads it once into {user_dir()}.")
+        return folder.resolve()
+    folder = user_dir()
+    state = _state(folder)
+    if state == "table":
+        return folder.resolve()
+    if state == "partial":
+        raise FileNotFoundError(f"{folder} holds a partial table (no {_missing(folder)}): delete that folder "
+                                f"and run again to download it afresh, or set {ENV_VAR} to a folder holding "
+                                "runs.csv and tasks.csv.")
+    if not download:
+        raise FileNotFoundError(f"no table in {folder} and download=False: run once with a connection (and "
+                                f"download=True) to fetch it, or set {ENV_VAR} to a folder holding runs.csv "
+                                f"and tasks.csv. {WHERE_FROM}.")
+    return gadre2024.fetch(folder)
 
 
 def _read(folder: Path, name: str) -> str:
     file = folder / name
     if not file.is_file():
-        raise FileNotFoundError(f"no {name} in {folder}. {NOT_SHIPPED}")
+        raise FileNotFoundError(f"no {name} in {folder}: a partial table; point {ENV_VAR} or path= at a folder "
+                                "holding runs.csv and tasks.csv")
     return file.read_text()
 
 
@@ -185,16 +225,17 @@ def _table(folder: Path) -> tuple[list[str], tuple[tuple[str, ...], ...]]:
     return rows[0], tuple(tuple(r) for r in rows[1:])
 
 
-def load_runs(training_set: str | None = None, path: str | os.PathLike | None = None) -> Runs:
+def load_runs(training_set: str | None = None, path: str | os.PathLike | None = None,
+              download: bool = True) -> Runs:
     """The 104 runs of Gadre et al. (2024), or those of one training set ("c4_original", "rpj", "rw_original").
 
-    ``path`` is the folder holding ``runs.csv`` (default: see :func:`data_dir`); the table is not shipped,
-    and FileNotFoundError says how to build it.
+    ``path`` is the folder holding ``runs.csv`` and ``tasks.csv``; without it the table is found or fetched as
+    :func:`data_dir` says (``download=False`` never touches the network). Errors say what to do.
     """
     if training_set is not None and training_set not in TRAINING_SETS:
         raise ValueError(f"training_set must be None or one of {', '.join(map(repr, TRAINING_SETS))}; "
                          f"got {training_set!r}")
-    header, rows = _table(data_dir(path))
+    header, rows = _table(data_dir(path, download))
     if training_set is not None:
         rows = tuple(r for r in rows if r[header.index("dataset")] == training_set)
     col = {h: [r[i] for r in rows] for i, h in enumerate(header)}
@@ -219,10 +260,11 @@ class Tasks:
     chance_error: np.ndarray
 
 
-def load_tasks(path: str | os.PathLike | None = None) -> Tasks:
+def load_tasks(path: str | os.PathLike | None = None, download: bool = True) -> Tasks:
     """The 46 tasks of Gadre et al.'s average, in their order, with the 17-task subset and chance error
-    (1 − random-baseline accuracy of their ``exp_data/eval_metadata.csv``). ``path`` as in :func:`load_runs`."""
-    rows = list(csv.DictReader(_read(data_dir(path), "tasks.csv").splitlines()))
+    (1 − random-baseline accuracy of their ``exp_data/eval_metadata.csv``). ``path`` and ``download`` as in
+    :func:`load_runs`."""
+    rows = list(csv.DictReader(_read(data_dir(path, download), "tasks.csv").splitlines()))
     return Tasks(name=np.array([r["task"] for r in rows]),
                  in_subset=np.array([r["in_17_task_subset"] == "1" for r in rows]),
                  chance_error=np.array([float(r["chance_error"]) for r in rows]))

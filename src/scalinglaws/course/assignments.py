@@ -5,14 +5,12 @@ The student notebooks are nbgrader's release: ``generate`` first marks each solu
 cell), then runs nbgrader's ``generate_assignment`` on it (``scalinglaws.course.classroom``), then executes
 the released notebook into ``exercises/``. Generating needs the ``classroom`` extra (nbgrader).
 
-In a solution code cell, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
-(nbgrader's markers) are the answer. The student version replaces them with a placeholder that
-lets the blank notebook run to the end:
+In a solution code cell, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` (nbgrader's
+markers) are the answer; the student version holds a placeholder instead (``scalinglaws.course.placeholders``).
 
-- at top level, every name the block assigns becomes ``name = ...``;
-- inside a function body, the block becomes ``...`` (the function returns None).
-
-``check`` reports ``...`` and ``None`` as "not answered yet".
+The classroom modules are layers, each importing only those below it: ``placeholders`` and ``marking`` (text and
+metadata), ``autograde`` (nbgrader's preprocessors), ``classroom`` (a course folder and nbgrader's commands), and
+this module (the committed ``exercises/``) on top.
 
 Usage::
 
@@ -23,74 +21,16 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import ast
-import copy
 import sys
 from pathlib import Path
 
 import nbformat
 
+from scalinglaws.course.marking import mark
+from scalinglaws.course.placeholders import BEGIN, END, strip_solutions
+
 __all__ = ["BEGIN", "END", "strip_solutions", "student_notebook", "execute", "generate", "mark_solutions",
            "out_of_date"]
-
-BEGIN = "### BEGIN SOLUTION"
-END = "### END SOLUTION"
-PLACEHOLDER_COMMENT = "# YOUR ANSWER HERE"
-
-
-def _assigned_names(block: str) -> list[str]:
-    """Names assigned at the top level of a code block, in order of first assignment."""
-    names: list[str] = []
-    for node in ast.parse(block).body:
-        targets = []
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-            targets = [node.target]
-        for target in targets:
-            for sub in ast.walk(target):
-                if isinstance(sub, ast.Name) and sub.id not in names:
-                    names.append(sub.id)
-    return names
-
-
-def strip_solutions(source: str) -> str:
-    """Replace every solution block in a cell's source by its placeholder.
-
-    Raises ValueError for unbalanced markers.
-    """
-    out: list[str] = []
-    block: list[str] | None = None
-    indent = ""
-    for line in source.splitlines():
-        stripped = line.strip()
-        if stripped == BEGIN:
-            if block is not None:
-                raise ValueError(f"nested {BEGIN!r}")
-            block, indent = [], line[: len(line) - len(line.lstrip())]
-        elif stripped == END:
-            if block is None:
-                raise ValueError(f"{END!r} without {BEGIN!r}")
-            out.extend(_placeholder(block, indent))
-            block = None
-        elif block is not None:
-            block.append(line)
-        else:
-            out.append(line)
-    if block is not None:
-        raise ValueError(f"{BEGIN!r} without {END!r}")
-    return "\n".join(out)
-
-
-def _placeholder(block: list[str], indent: str) -> list[str]:
-    if indent:
-        return [indent + PLACEHOLDER_COMMENT, indent + "..."]
-    text = "\n".join(block)
-    names = _assigned_names(text)
-    if not names:
-        return [PLACEHOLDER_COMMENT]
-    return [PLACEHOLDER_COMMENT] + [f"{name} = ..." for name in names]
-
 
 def student_notebook(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The student version of a solution notebook: marked, solutions stripped, outputs cleared.
@@ -98,8 +38,6 @@ def student_notebook(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
     Its cells' types and sources are those of nbgrader's release (tests/test_nbgrader.py checks it); the
     release also carries nbgrader's locks and checksums in the cell metadata.
     """
-    from scalinglaws.course.marking import mark
-
     nb = mark(solution)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -147,8 +85,6 @@ def out_of_date(root: Path) -> list[str]:
 
 def mark_solutions(root: Path, names: list[str] | None = None) -> list[Path]:
     """Mark each solution notebook for nbgrader in place (see ``marking.mark``); return those changed."""
-    from scalinglaws.course.marking import mark
-
     changed = []
     for path in sorted((root / "solutions").glob("*.ipynb")):
         if names and path.name not in names:

@@ -4,13 +4,17 @@ Needs the ``classroom`` extra (nbgrader); ``configure(c)`` is all an ``nbgrader_
 
 - ``NamedPlaceholders`` replaces nbgrader's ``ClearSolutions`` in ``generate_assignment``: a solution region
   becomes ``name = ...`` for every name it assigns (``...`` inside a function body), as
-  ``scalinglaws.course.assignments.strip_solutions`` writes it, instead of ``raise NotImplementedError()``.
+  ``scalinglaws.course.placeholders.strip_solutions`` writes it, instead of ``raise NotImplementedError()``.
 - ``SealedExecute`` replaces nbgrader's ``Execute`` in ``autograde``. After the learner's kernel runs a test
   cell, it asks that kernel for the answer's value (``scalinglaws.course.answers``), judges it in the
   grading process, and makes the cell's outputs the verdict alone: the line ``check`` prints, plus an error
   when the answer is not correct (nbgrader gives a test cell with an error zero points, otherwise its points).
   Before anything runs, every test cell's source and points are restored from nbgrader's database and its
   outputs set to "not graded", so a test cell the kernel never reaches (stopped, crashed, timed out) scores 0.
+- ``RepairSubmission`` runs first when autograde sanitizes a submission, so a damaged notebook is graded rather
+  than failed: nbgrader marking with no known ``grade_id`` is dropped (the cell counts as plain), a duplicated
+  cell counts once (the last copy, as nbgrader's ``DeduplicateIds`` keeps), and a deleted answer cell comes back
+  blank with a line saying why, so its question scores 0 while the others are judged.
 
 Taught in instructor.md.
 """
@@ -21,17 +25,21 @@ from typing import Any
 
 from nbformat import NotebookNode
 from nbgrader.api import Gradebook
-from nbgrader.preprocessors import ClearSolutions, Execute
+from nbgrader.preprocessors import ClearSolutions, Execute, NbGraderPreprocessor
 
 from scalinglaws.course.answers import READER_SOURCE, reader_expression, verdict
-from scalinglaws.course.assignments import strip_solutions
 from scalinglaws.course.checks import CheckResult, questions
 from scalinglaws.course.marking import check_call
+from scalinglaws.course.placeholders import strip_solutions
 
-__all__ = ["NamedPlaceholders", "SealedExecute", "configure", "NOT_GRADED"]
+__all__ = ["NamedPlaceholders", "RepairSubmission", "SealedExecute", "configure", "NOT_GRADED", "MISSING_ANSWER"]
 
 NOT_GRADED = "not graded: the notebook stopped before this test cell ran"
 """The error a test cell shows (and scores 0 with) until its answer is judged."""
+
+MISSING_ANSWER = ("# This answer cell was missing from the submission (deleted, or its nbgrader marking changed),\n"
+                  "# so the blank one is back and this question scores 0.\n")
+"""The first lines of an answer cell that autograde puts back."""
 
 
 class NamedPlaceholders(ClearSolutions):
@@ -42,6 +50,54 @@ class NamedPlaceholders(ClearSolutions):
             return super()._replace_solution_region(cell, language)
         cell.source = strip_solutions(cell.source)
         return True
+
+
+class RepairSubmission(NbGraderPreprocessor):
+    """Make a damaged submission gradable: the first of autograde's sanitizing steps (see the module's text)."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gb:
+            notebook = gb.find_notebook(info["notebook"], info["assignment"])
+            order = [c.name for c in notebook.source_cells]
+            blanks = {c.name: c for c in notebook.source_cells}
+            answers = {c.name for c in notebook.solution_cells} - {c.name for c in notebook.grade_cells}
+        self._forget_unknown_and_repeated(nb, set(order))
+        self._restore_answers(nb, order, [name for name in order if name in answers], blanks)
+        return nb, resources
+
+    def _forget_unknown_and_repeated(self, nb: NotebookNode, known: set[str]) -> None:
+        seen: set[str] = set()
+        for index in reversed(range(len(nb.cells))):
+            cell = nb.cells[index]
+            if "nbgrader" not in cell.metadata:
+                continue
+            grade_id = _grade_id(cell)
+            if grade_id not in known or grade_id in seen:
+                why = "a repeat of a later cell" if grade_id in seen else "no grade_id of this assignment"
+                self.log.warning("Cell %d has nbgrader marking with %s: graded as a plain cell", index, why)
+                del cell.metadata["nbgrader"]
+            else:
+                seen.add(grade_id)
+
+    def _restore_answers(self, nb: NotebookNode, order: list[str], answers: list[str], blanks: dict) -> None:
+        for name in answers:
+            present = [_grade_id(c) for c in nb.cells]
+            if name in present:
+                continue
+            self.log.warning("Answer cell %s is missing: the blank one is put back and its question scores 0", name)
+            earlier = [n for n in order[:order.index(name)] if n in present]
+            at = present.index(earlier[-1]) + 1 if earlier else 0
+            blank = blanks[name]
+            meta = {"grade": False, "solution": True, "locked": False, "grade_id": name, "schema_version": 3}
+            nb.cells.insert(at, NotebookNode(cell_type="code", execution_count=None, outputs=[],
+                                             source=MISSING_ANSWER + blank.source,
+                                             metadata=NotebookNode(nbgrader=NotebookNode(meta))))
+
+
+def _grade_id(cell: NotebookNode) -> str | None:
+    meta = cell.metadata.get("nbgrader")
+    return meta.get("grade_id") if isinstance(meta, dict) else None
 
 
 def _error(name: str, text: str) -> NotebookNode:
@@ -69,7 +125,7 @@ class SealedExecute(Execute):
     def preprocess(self, nb: NotebookNode, resources: dict, km: Any = None):
         self._tests = _autograded_tests(resources)
         for cell in nb.cells:
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            grade_id = _grade_id(cell)
             if grade_id in self._tests:
                 self._seal(cell, *self._tests[grade_id])
         try:
@@ -143,7 +199,9 @@ def configure(c: Any) -> None:
 
     release = GenerateAssignment.class_traits()["preprocessors"].default()
     grading = Autograde.class_traits()["autograde_preprocessors"].default()
+    sanitizing = Autograde.class_traits()["sanitize_preprocessors"].default()
     c.GenerateAssignment.preprocessors = [NamedPlaceholders if p is ClearSolutions else p for p in release]
     c.Autograde.autograde_preprocessors = [SealedExecute if p is Execute else p for p in grading]
+    c.Autograde.sanitize_preprocessors = [RepairSubmission, *sanitizing]
     c.OverwriteCells.add_missing_cells = True  # a deleted test cell comes back, and is judged
 

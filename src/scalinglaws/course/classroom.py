@@ -18,9 +18,10 @@ from pathlib import Path
 import nbformat
 
 from scalinglaws.course.marking import mark
+from scalinglaws.course.roster import read_roster
 
-__all__ = ["CONFIG", "LAB_ASSIGNMENT", "LAB_SCORE_CELL", "LAB_POINTS", "init_course", "init_lab", "nbgrader_api",
-           "release", "main"]
+__all__ = ["CONFIG", "COLLECT_REGEXP", "LAB_ASSIGNMENT", "LAB_SCORE_CELL", "LAB_POINTS", "init_course", "init_lab",
+           "import_roster", "nbgrader_api", "release", "main"]
 
 CONFIG = '''\
 # nbgrader configuration for "Scaling Laws, Executable" (written by python -m scalinglaws.course.classroom).
@@ -31,8 +32,17 @@ c.CourseDirectory.root = {root!r}
 from scalinglaws.course.autograde import configure  # noqa: E402
 
 configure(c)  # named placeholders on release; answers judged outside the student's kernel on autograde
+
+# nbgrader release_assignment / collect: the exchange folder students fetch from and submit to.
+c.Exchange.root = {exchange!r}
+# nbgrader zip_collect: files from a learning platform's download, put in downloaded/<assignment>/archive/
+# (a zip per student, or a folder per student); each notebook must sit in a folder named with the student's id.
+c.FileNameCollectorPlugin.named_regexp = {collect!r}
 '''
 """The ``nbgrader_config.py`` written into a course folder."""
+
+COLLECT_REGEXP = r".*/(?P<student_id>[^/]+)/(?P<file_id>[^/]+\.ipynb)$"
+"""How ``nbgrader zip_collect`` reads a student id and a notebook from an extracted file's path."""
 
 
 def init_course(course: Path, solutions: Path, names: list[str] | None = None) -> list[str]:
@@ -40,12 +50,15 @@ def init_course(course: Path, solutions: Path, names: list[str] | None = None) -
 
     Returns the assignment names. Raises ValueError if ``solutions`` holds no notebook.
     """
-    course, paths = Path(course).resolve(), sorted(Path(solutions).glob("*.ipynb"))
+    course, paths = Path(course).expanduser().resolve(), sorted(Path(solutions).expanduser().glob("*.ipynb"))
     paths = [p for p in paths if not names or p.stem in names or p.name in names]
     if not paths:
         raise ValueError(f"no solution notebooks found in {str(solutions)!r} (names: {names or 'all'})")
     course.mkdir(parents=True, exist_ok=True)
-    (course / "nbgrader_config.py").write_text(CONFIG.format(root=str(course)), encoding="utf-8")
+    exchange = course / "exchange"
+    exchange.mkdir(exist_ok=True)
+    (course / "nbgrader_config.py").write_text(
+        CONFIG.format(root=str(course), exchange=str(exchange), collect=COLLECT_REGEXP), encoding="utf-8")
     for path in paths:
         target = course / "source" / path.stem / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -69,15 +82,16 @@ def init_lab(course: Path) -> str:
     Students hand it in unchanged (nbgrader needs a submission to hold a grade); the points come from the
     ledger and the world, never from the notebook. Returns the assignment name.
     """
-    cell = nbformat.v4.new_markdown_cell(
+    about = nbformat.v4.new_markdown_cell(
         "# The scaling-law lab (chapter 8)\n\nYour score is computed by your instructor from the class lab's "
-        "ledger (your runs and your submitted prediction) and entered here. Nothing to write: submit this "
-        "notebook as it is.")
+        "ledger (your runs and your submitted prediction) and entered below, with notes on what cost points. "
+        "Nothing to write: submit this notebook as it is.")
+    cell = nbformat.v4.new_markdown_cell("Your lab score and notes appear in your feedback.")
     cell.metadata["nbgrader"] = {"grade": True, "solution": True, "locked": False, "task": False,
                                  "points": LAB_POINTS, "grade_id": LAB_SCORE_CELL, "schema_version": 3}
     target = Path(course) / "source" / LAB_ASSIGNMENT / f"{LAB_ASSIGNMENT}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), target)
+    nbformat.write(nbformat.v4.new_notebook(cells=[about, cell]), target)
     return LAB_ASSIGNMENT
 
 
@@ -105,6 +119,13 @@ def nbgrader_api(course: Path, config=None):
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
+def import_roster(course: Path, students: list[str]) -> None:
+    """Add each student id to the course's nbgrader gradebook (as ``nbgrader db student import`` does)."""
+    with nbgrader_api(course).gradebook as gradebook:
+        for student in students:
+            gradebook.update_or_create_student(student)
+
+
 def release(course: Path, assignments: list[str]) -> dict[str, Path]:
     """Run nbgrader's generate_assignment for each assignment; return {name: released notebook}."""
     api, out = nbgrader_api(course), {}
@@ -119,14 +140,21 @@ def release(course: Path, assignments: list[str]) -> dict[str, Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scalinglaws.course.classroom", description=__doc__.splitlines()[0])
-    parser.add_argument("course", type=Path, help="folder to set up (created if missing)")
+    parser.add_argument("course", type=lambda text: Path(text).expanduser(),
+                        help="folder to set up (created if missing; ~ is your home folder)")
     parser.add_argument("--solutions", type=Path, default=Path("solutions"), help="default: solutions/")
+    parser.add_argument("--roster", type=Path, help="student ids, one per line: added to nbgrader's gradebook "
+                        "(the class lab reads the same file)")
     parser.add_argument("names", nargs="*", help="notebook names (default: all)")
     args = parser.parse_args(argv)
     try:
+        students = read_roster(args.roster) if args.roster else []
         made = init_course(args.course, args.solutions, args.names or None)
     except ValueError as err:
         parser.error(str(err))
+    if students:
+        import_roster(args.course, students)
+        print(f"roster: {len(students)} students in {args.course / 'gradebook.db'}")
     if not args.names:
         made.append(init_lab(args.course))
     print(f"nbgrader course folder {args.course}: assignments {', '.join(made)}")

@@ -22,6 +22,8 @@ import re
 
 import nbformat
 
+from scalinglaws.course.placeholders import BEGIN, END
+
 __all__ = ["DEFAULT_POINTS", "SCHEMA_VERSION", "check_call", "mark", "problems", "solution_id"]
 
 DEFAULT_POINTS = 1
@@ -30,7 +32,6 @@ DEFAULT_POINTS = 1
 SCHEMA_VERSION = 3
 """nbgrader's cell-metadata schema version (nbgrader 0.9)."""
 
-_BEGIN, _END = "### BEGIN SOLUTION", "### END SOLUTION"
 _GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what nbgrader accepts as a grade_id
 
 
@@ -70,8 +71,8 @@ def _test_meta(qid: str, points: float) -> dict:
 def _split(cell: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode] | None:
     """An answer cell whose ``check`` call follows ``### END SOLUTION``, split into (answer, test)."""
     lines = cell.source.split("\n")
-    ends = [i for i, line in enumerate(lines) if line.strip() == _END]
-    if not ends or not any(line.strip() == _BEGIN for line in lines):
+    ends = [i for i, line in enumerate(lines) if line.strip() == END]
+    if not ends or not any(line.strip() == BEGIN for line in lines):
         return None
     head, tail = "\n".join(lines[: ends[-1] + 1]), "\n".join(lines[ends[-1] + 1:]).strip()
     if check_call(tail) is None:
@@ -99,7 +100,7 @@ def mark(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if call is not None:
             old = cell.metadata.get("nbgrader", {})
             cell.metadata["nbgrader"] = _test_meta(call[0], old.get("points", DEFAULT_POINTS))
-        elif _BEGIN in cell.source:
+        elif BEGIN in cell.source:
             following = cells[i + 1] if i + 1 < len(cells) else None
             call = check_call(following.source) if following is not None and following.cell_type == "code" else None
             if call is None:

@@ -112,9 +112,9 @@ tokens per parameter) and their :data:`ANCHOR_VALIDATION` loss, recorded to 6 si
 the robust scatter of that fit's log residuals (median absolute deviation scaled to a normal's sd): an upper
 bound on run-to-run noise, since it includes the law's misfit.
 
-The runs themselves are not shipped with the course (data fetched from GitHub may not be committed here), so
-the constants are recorded; ``tests/test_lab_world.py`` refits them from the table when one is built locally
-(``tools/build_gadre2024.py``; opt-in with ``SCALINGLAWS_GADRE2024``)."""
+The runs stay with their authors' release (:func:`scalinglaws.runs.load_runs` fetches them on first use), so
+the constants are recorded and a lab never waits for a download; ``tests/test_lab_world.py`` refits them from
+the table (marker ``gadre2024``)."""
 
 
 def anchor() -> Anchor:

@@ -4,10 +4,13 @@ from __future__ import annotations
 import numpy as np
 
 from scalinglaws.course.checks import Hint, LookAlike, Question, register
-from scalinglaws.compute import FLOP_PER_PARAM_TOKEN_INFER, FLOP_PER_PARAM_TOKEN_TRAIN
+from scalinglaws.compute import FLOP_PER_PARAM_TOKEN_INFER, FLOP_PER_PARAM_TOKEN_TRAIN, format_count
+from scalinglaws.fit import fit_overtraining
+from scalinglaws.gadre import FIT_LOSS, Reproduction, reproduce
 from scalinglaws.laws import BESIROGLU_2024, HOFFMANN_2022, HOFFMANN_2022_UNROUNDED, ChinchillaLaw
 from scalinglaws.lifetime import chinchilla_optimal_for_loss, lifetime_flops, lifetime_optimal
 from scalinglaws.models import model
+from scalinglaws.runs import GADRE_2024_FIG1_RELATIVE_ERROR
 
 GRID_LAW = HOFFMANN_2022_UNROUNDED
 """The law of question over-grid-search (Hoffmann et al. 2022, unrounded TeX values)."""
@@ -69,6 +72,166 @@ def _lifetime_cases() -> list[tuple]:
 def _gap_to(other: str, law: ChinchillaLaw = BESIROGLU_2024) -> float:
     """L(Llama 3 8B) − L(other) under ``law`` (a look-alike when other is not the Chinchilla-shaped 70B)."""
     return float(law.loss(*_llama("Llama 3 8B")) - law.loss(*_llama(other)))
+
+
+# --- Gadre et al.'s real runs (RedPajama): their law fitted as they fit it ----------------------------------
+REAL_SET = "rpj"
+"""The training set of the real-runs questions: RedPajama, the one of Gadre et al.'s Fig. 1."""
+
+
+def _real() -> Reproduction:
+    return reproduce(REAL_SET)
+
+
+def _seven(rep: Reproduction):
+    """The held-out 6.9B run (M = 20) of a reproduction."""
+    return rep.held_out.take(rep.held_out.shape == "open_lm_7b")
+
+
+def _real_law(training_set: str = REAL_SET, runs: str = "fit", loss: str = FIT_LOSS):
+    """The over-training law fitted to one training set's five fitting runs (or to all its small runs)."""
+    every = reproduce(training_set).runs
+    chosen = every.fit_set() if runs == "fit" else every.small()
+    return fit_overtraining(chosen.N, chosen.D, chosen.loss[loss]).law
+
+
+def _seven_loss(law=None) -> float:
+    seven = _seven(_real())
+    return float((law or _real_law()).loss(seven.N, seven.D)[0])
+
+
+def _seven_measured() -> float:
+    return float(_seven(_real()).loss[FIT_LOSS][0])
+
+
+def _seven_error(against: str = "measured") -> float:
+    predicted, measured = _seven_loss(), _seven_measured()
+    return abs(predicted - measured) / (measured if against == "measured" else predicted)
+
+
+def _over_trained_14b(quantity: str = "prediction") -> float:
+    rep = _real()
+    pick = rep.held_out.shape == "open_lm_1b"
+    return float((rep.predicted_loss() if quantity == "prediction" else rep.loss_relative_error())[pick][0])
+
+
+def _compute_ratio() -> float:
+    """Training compute of the held-out 6.9B run over that of the largest run the law is fitted to."""
+    rep = _real()
+    return float(_seven(rep).C[0] / rep.runs.fit_set().C.max())
+
+
+def _optimal_m(law=None, power: float = 2.0) -> float:
+    law = law or _real_law()
+    return float((law.b / law.a) ** (1.0 / (power * law.eta)))
+
+
+REAL_FIT_STEP = ("runs = sl.load_runs('rpj').fit_set(); "
+                 "law = sl.fit_overtraining(runs.N, runs.D, runs.loss['c4_val']).law")
+"""The code that fits the law of the real-runs questions, as their ladders print it."""
+
+SEVEN_STEP = "big = sl.load_runs('rpj').large(); seven = big.take(big.shape == 'open_lm_7b')"
+"""The code that picks the held-out 6.9B run, as the ladders print it."""
+
+
+register(
+    Question(
+        "over-real-eta", "number", lambda: _real_law().eta, rtol=0.005,
+        prompt="Fit Gadre et al.'s law to RedPajama's five fitting runs (C4 eval loss): the exponent η.",
+        hints=(
+            Hint(lambda: -2 * _real_law().eta, "That is the exponent their code writes, −2η (code_params); the "
+                                               "law L(C, M) = E + (a·M^η + b·M^−η)·C^−η has η itself."),
+            Hint(lambda: 2 * _real_law().eta, "That is 2η, the exponent of N and D in the law's Chinchilla form; "
+                                              "the exponent of compute is η."),
+        ),
+        lookalikes=(
+            LookAlike(lambda: _real_law(runs="small").eta, "fitted to all 32 small runs, not the five"),
+            LookAlike(lambda: _real_law("c4_original").eta, "fitted to the C4-trained runs"),
+            LookAlike(lambda: _real_law(loss="paloma_redpajama").eta, "fitted to the RedPajama validation loss"),
+        ),
+        ladder=(
+            "Fit the law to the five runs Gadre et al. fit (runs.fit_set()), on the C4 eval loss.",
+            "sl.load_runs('rpj').fit_set() gives the five runs; sl.fit_overtraining(N, D, loss) fits the law; "
+            "read law.eta.",
+            REAL_FIT_STEP + "; law.eta",
+        ),
+        hint="sl.fit_overtraining(runs.N, runs.D, runs.loss['c4_val']) on sl.load_runs('rpj').fit_set().",
+        explain=lambda: f"η = {_real_law().eta:.4f}: each tenfold of compute at fixed M cuts the reducible loss "
+                        f"by a factor 10^η ≈ {10 ** _real_law().eta:.2f}.",
+    ),
+    Question(
+        "over-real-7b-loss", "number", _seven_loss, rtol=1e-3, unit="nats/token",
+        prompt="With that law, the predicted C4 eval loss of RedPajama's held-out 6.9B run (M = 20).",
+        hints=(
+            Hint(_seven_measured, "That is the measured loss of the 6.9B run; the question asks what the law "
+                                  "fitted on small runs predicts for it."),
+            Hint(lambda: _over_trained_14b(), "That is the prediction for the over-trained 1.4B run (M = 640); "
+                                              "pick the open_lm_7b run."),
+        ),
+        lookalikes=(
+            LookAlike(lambda: _seven_loss(_real_law(runs="small")), "the law fitted to all 32 small runs"),
+            LookAlike(lambda: _seven_loss(_real_law("c4_original")), "the law fitted to the C4-trained runs"),
+        ),
+        ladder=(
+            "Evaluate the fitted law at the 6.9B run's N and D: it never saw that run.",
+            "The large runs are sl.load_runs('rpj').large(); the 6.9B is the one with shape 'open_lm_7b'; "
+            "law.loss(N, D) predicts its loss.",
+            REAL_FIT_STEP + "; " + SEVEN_STEP + "; law.loss(seven.N, seven.D)[0]",
+        ),
+        hint="law.loss(seven.N, seven.D) with seven the open_lm_7b run of sl.load_runs('rpj').large().",
+        explain=lambda: f"{_seven_loss():.4f} nats/token, predicted from runs of at most "
+                        f"{format_count(_real().runs.fit_set().N.max())} parameters; it measured "
+                        f"{_seven_measured():.4f}.",
+    ),
+    Question(
+        "over-real-7b-error", "number", _seven_error, rtol=2e-3,
+        prompt="The relative error of that prediction, |predicted − measured| / measured, as a fraction.",
+        hints=(
+            Hint(lambda: 100 * _seven_error(), "That is the error in percent; a fraction is the percent "
+                                               "divided by 100."),
+            Hint(lambda: _seven_error("predicted"), "You divided by the predicted loss; a relative error is "
+                                                    "measured against the truth, the measured loss."),
+        ),
+        lookalikes=(
+            LookAlike(lambda: _over_trained_14b("error"), "the over-trained 1.4B run's error"),
+            LookAlike(lambda: abs(_seven_loss() - _seven_measured()), "the absolute error in nats/token"),
+        ),
+        ladder=(
+            "Compare the prediction with the measured C4 eval loss of the same run, as a share of the measured one.",
+            "abs(predicted − measured) / measured, with measured = seven.loss['c4_val'].",
+            REAL_FIT_STEP + "; " + SEVEN_STEP + "; predicted = law.loss(seven.N, seven.D)[0]; "
+            "measured = seven.loss['c4_val'][0]; abs(predicted - measured) / measured",
+        ),
+        hint="abs(predicted − measured) / measured, with measured = seven.loss['c4_val'][0].",
+        explain=lambda: f"{100 * _seven_error():.2f}%, as in their Fig. 1 "
+                        f"({100 * GADRE_2024_FIG1_RELATIVE_ERROR[('loss', 'open_lm_7b', 20.0)]:.2f}%): a run of "
+                        f"{_compute_ratio():.0f}× the compute of the largest fitted one, predicted to under 1%.",
+    ),
+    Question(
+        "over-real-optimal-m", "number", _optimal_m, rtol=0.01, unit="tokens per parameter",
+        prompt="The tokens per parameter M* that minimise that law's loss at a fixed compute.",
+        hints=(
+            Hint(20.0, "20 tokens/param is Chinchilla's rule of thumb; the question asks what this fitted law says."),
+            Hint(lambda: _optimal_m(power=1.0), "Set the derivative of a·M^η + b·M^−η to zero: M^(2η) = b/a, so "
+                                                "the exponent is 1/(2η), not 1/η."),
+            Hint(lambda: 1 / _optimal_m(), "That is (a/b)^(1/(2η)): the minimum is at M^(2η) = b/a."),
+        ),
+        lookalikes=(
+            LookAlike(lambda: _real_law().b / _real_law().a, "b/a without the power 1/(2η)"),
+            LookAlike(lambda: _optimal_m(_real_law(runs="small")), "the law fitted to all 32 small runs"),
+        ),
+        ladder=(
+            "At fixed compute only a·M^η + b·M^−η depends on M: find the M that minimises it.",
+            "Its derivative vanishes where a·M^η = b·M^−η, i.e. M* = (b/a)^(1/(2η)); the law's "
+            "optimal_tokens_per_param computes it.",
+            REAL_FIT_STEP + "; (law.b / law.a) ** (1 / (2 * law.eta))",
+        ),
+        hint="M* = (b/a)^(1/(2η)), which law.optimal_tokens_per_param also gives.",
+        explain=lambda: f"M* ≈ {_optimal_m():.1f} tokens/param for these small runs' C4 eval loss, well below "
+                        "Chinchilla's 20; the law's loss is flat near its minimum, so small fits move M* a lot "
+                        f"(all {len(_real().runs.small())} small runs give ≈{_optimal_m(_real_law(runs='small')):.0f}).",
+    ),
+)
 
 
 register(
