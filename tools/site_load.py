@@ -140,6 +140,11 @@ _READY = """async () => {
   await document.fonts.ready;
 }"""
 
+_LOADED = """() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  return nav && nav.loadEventEnd > 0;
+}"""
+
 _TIMES = """() => {
   const paint = performance.getEntriesByName("first-contentful-paint")[0];
   const nav = performance.getEntriesByType("navigation")[0];
@@ -215,6 +220,7 @@ def load_page(context, url: str, profile: NetworkProfile | None = None, quiet: f
         page.goto(url, wait_until="load", timeout=timeout * 1000)
         _follow_redirect(page)
         page.evaluate(_READY)
+        page.wait_for_function(_LOADED, timeout=timeout * 1000)
         deadline = time.monotonic() + timeout
         while document[0] in open_requests.values() or time.monotonic() - last_activity[0] < quiet:
             if time.monotonic() > deadline:
