@@ -627,8 +627,8 @@ def test_pages_paint_and_load_in_time_on_a_slow_connection(browser, quiet_browse
 
 def test_theme_buttons_work_without_the_icon_script(browser, quiet_browser):
     """The theme's own buttons, drawn from the icon fonts (no fontawesome.js): the colour-mode button switches
-    the mode and shows that mode's icon; the search button opens the search dialog, whose query lands on the
-    search page with results."""
+    the mode and shows that mode's icon; code cells get their copy buttons (a deferred script); the search button
+    opens the search dialog, whose query lands on the search page with results."""
     page = quiet_browser.new_page()
     try:
         page.goto(browser.base + "intro.html", wait_until="load")
@@ -640,6 +640,8 @@ def test_theme_buttons_work_without_the_icon_script(browser, quiet_browser):
             modes.append((page.evaluate("() => document.documentElement.dataset.mode"), page.evaluate(shown)))
         assert {mode for mode, _ in modes} == {"light", "dark", "auto"} and modes[-1][0] == "light", modes
         assert all(icons == [mode] for mode, icons in modes), f"the icon shown is the mode's own: {modes}"
+        page.goto(browser.base + "chapters/01_power_laws.html", wait_until="load")  # its scripts deferred
+        assert page.locator("div.highlight button.copybtn").count() > 0, "copy buttons on the code cells"
         page.click("button.search-button__button")
         assert page.evaluate("() => document.getElementById('pst-search-dialog').open")
         page.fill("#pst-search-dialog input[name=q]", "power law")
