@@ -104,8 +104,11 @@ dist: $(STAMP)
 	PIP_CONSTRAINT="$(CURDIR)/constraints.txt" $(BIN)/python -m build --outdir dist .
 	@echo "Built: $$(ls dist | tr '\n' ' ')"
 
+# benchmarks/site_load.py builds the book and prints every page's weight, first paint and load event on a slow
+# connection; `--site DIR` measures another build (such as another branch's _build/html) to compare.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/site_load.py
 	$(BIN)/python benchmarks/fit_approach3.py
 	$(BIN)/python benchmarks/fit_overtraining.py
 	$(BIN)/python benchmarks/lab_service.py

@@ -4,10 +4,12 @@ A fresh build of the book (``make book BOOK_OUT=<temp dir>``) is served on 127.0
 of it is opened in Debian's Chromium through Playwright. Any request that leaves 127.0.0.1 is
 aborted and counted as a failure, so the site must work offline. For every page: no failed request
 and no JavaScript error; math typeset by the site's own MathJax; every image loaded; every static
-widget (``.slx-widget``) changes its figure and readout when a control moves; every link within the
-site resolves. Pages come from ``_toc.yml`` (plus Sphinx's index, search and redirect pages), so
-new chapters are tested without editing this file. Screenshots of each page's first screen go to
-``test-artifacts/``.
+widget (``.slx-widget``) changes its figure and readout when a control moves, its frames fetched only
+then; every icon is in the site's cut-down icon fonts; every link within the site resolves. The server
+gzips text as a static host does, and every page keeps the budget a slow connection allows
+(``tools/site_load.py``): bytes before interaction on every page, paint and load times on the heaviest.
+Pages come from ``_toc.yml`` (plus Sphinx's index, search and redirect pages), so new chapters are
+tested without editing this file. Screenshots of each page's first screen go to ``test-artifacts/``.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import http.server
 import json
 import re
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -30,6 +33,9 @@ import yaml
 from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+from site_load import BUDGET, SLOW_MOBILE, StaticHostHandler, load_page, site_pages  # noqa: E402
+
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # pinned in package-lock.json, installed by `make book`
 ARTIFACTS = ROOT / "test-artifacts"
@@ -50,24 +56,7 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="install the test extra: pip install -e '.[test]'")
 
 
-def _toc_docnames(entries: list[dict]) -> list[str]:
-    names = []
-    for entry in entries:
-        if "file" in entry:
-            names.append(entry["file"])
-        for key in ("parts", "chapters", "sections"):
-            names += _toc_docnames(entry.get(key, []))
-    return names
-
-
-def _site_pages() -> list[str]:
-    """Every HTML page the book builds: the toc's documents plus Sphinx's own pages."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    docs = [toc["root"], *_toc_docnames(toc.get("parts", []) + toc.get("chapters", []))]
-    return ["index.html", *(f"{doc}.html" for doc in docs), "genindex.html", "search.html"]
-
-
-PAGES = _site_pages()
+PAGES = site_pages(ROOT)
 
 
 # --- set-up: build, serve, browse ---------------------------------------------------------------
@@ -89,12 +78,9 @@ def built_site(run_folder) -> Path:
     return out / "_build" / "html"
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site silently, noting every request it answered with an error (``server.errors``),
-    including any the browser made outside Playwright's view."""
-
-    def log_message(self, *args):
-        pass
+class _QuietHandler(StaticHostHandler):
+    """Serves the site as a static host does (text gzipped), silently, noting every request it answered with
+    an error (``server.errors``), including any the browser made outside Playwright's view."""
 
     def log_request(self, code="-", size="-"):
         if isinstance(code, int) and code >= 400:
@@ -154,6 +140,17 @@ class Visit:
     icons: list[str] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     accessibility: list[dict] = field(default_factory=list)
+    icons_drawn: list[dict] = field(default_factory=list)
+    requested_before_interaction: list[str] = field(default_factory=list)
+    received_before_interaction: int = 0
+    """Bytes received (bodies as sent, gzipped where text, plus headers) until the page was ready to read."""
+    document_bytes: int = 0
+    """Bytes received for the page's own HTML."""
+    _sizes: dict = field(default_factory=dict)  # request id -> bytes received (DevTools protocol)
+    _before: set = field(default_factory=set)  # ids of the requests started before interaction
+    _document_ids: set = field(default_factory=set)
+    first_frames: list[str] = field(default_factory=list)
+    _counting: bool = True  # requests still count as made before interaction
 
 
 _MATH_STATE = r"""() => {
@@ -188,20 +185,27 @@ _BROKEN_IMAGES = """() => [...document.images]
   .map((img) => (img.getAttribute("src") || "").slice(0, 80))"""
 
 # Move every control of every static widget to another position, as a reader would, and record
-# whether the figure (img src, decoded), the readout and the control's value label changed.
+# whether the figure (img src, decoded), the readout and the control's value label changed, and which
+# frame lies one step back along the moved control (the widget should have asked for it in advance).
 _EXERCISE_WIDGETS = """async () => {
   const results = [];
   for (const widget of document.querySelectorAll(".slx-widget")) {
     const img = widget.querySelector("img.slx-frame");
     const readout = widget.querySelector(".slx-readout");
-    for (const input of widget.querySelectorAll("input[type=range]")) {
+    const specElement = widget.querySelector(".slx-spec");
+    const spec = specElement ? JSON.parse(specElement.textContent) : {};
+    const inputs = [...widget.querySelectorAll("input[type=range]")];
+    for (const [i, input] of inputs.entries()) {
       const label = input.nextElementSibling;
       const before = {src: img.src, readout: readout.textContent, value: label.textContent};
       const start = input.value;
-      input.value = String(Number(start) === Number(input.max) ? input.min : input.max);
+      const toMax = Number(start) !== Number(input.max);
+      input.value = String(toMax ? input.max : input.min);
       input.dispatchEvent(new Event("input", {bubbles: true}));
       let decoded = true;
       try { await img.decode(); } catch (e) { decoded = false; }
+      const back = inputs.map((x, j) => Number(x.value) + (j === i ? (toMax ? -1 : 1) : 0));
+      const k = spec.shape ? back.reduce((acc, v, j) => acc * spec.shape[j] + v, 0) : 0;
       results.push({
         widget: widget.id,
         control: input.getAttribute("aria-label"),
@@ -209,12 +213,33 @@ _EXERCISE_WIDGETS = """async () => {
         decoded: decoded && img.naturalWidth > 0,
         readoutChanged: readout.textContent !== before.readout,
         valueLabelChanged: label.textContent !== before.value,
+        neighbour: spec.frames ? new URL(spec.frames[k], document.baseURI).href : null,
       });
       input.value = start;
       input.dispatchEvent(new Event("input", {bubbles: true}));
     }
   }
   return results;
+}"""
+
+
+# Every character drawn from a Font Awesome font on the page (icons in elements and in the theme's ::before and
+# ::after rules, shown or hidden, such as the colour-mode icons of the modes not in use), with the font drawing it.
+# Typeset math and highlighted code (thousands of elements on a chapter, none an icon) are not searched.
+_ICONS_DRAWN = """() => {
+  const drawn = new Map();
+  for (const element of document.querySelectorAll("body *:not(mjx-container *, pre *, .cell_output *)")) {
+    for (const pseudo of ["::before", "::after"]) {
+      const style = getComputedStyle(element, pseudo);
+      if (!style.fontFamily.includes("Font Awesome") || !style.content.startsWith('"')) continue;
+      for (const character of JSON.parse(style.content)) {
+        const icon = {family: style.fontFamily.replace(/"/g, ""), weight: style.fontWeight,
+                      codepoint: character.codePointAt(0)};
+        drawn.set(JSON.stringify(icon), {...icon, where: element.className.toString().slice(0, 60)});
+      }
+    }
+  }
+  return [...drawn.values()];
 }"""
 
 
@@ -260,7 +285,23 @@ class Browser:
             page.on("console", lambda m: m.type == "error" and self._note("errors",
                                                                           f"console: {m.text} ({m.location})"))
             page.on("pageerror", lambda e: self._note("errors", f"uncaught: {e}"))
+            cdp = self.context.new_cdp_session(page)  # bytes received per request, as sent (gzipped)
+            cdp.on("Network.requestWillBeSent", self._cdp_request)
+            cdp.on("Network.loadingFinished", self._cdp_finished)
+            cdp.send("Network.enable")
+            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})  # every visit is a first visit
         return self.page
+
+    def _cdp_request(self, event: dict) -> None:
+        visit = self.current
+        if visit is not None and visit._counting:
+            visit._before.add(event["requestId"])
+            if event.get("type") == "Document":
+                visit._document_ids.add(event["requestId"])
+
+    def _cdp_finished(self, event: dict) -> None:
+        if self.current is not None:
+            self.current._sizes[event["requestId"]] = int(event["encodedDataLength"])
 
     def _note(self, field: str, text: str) -> None:
         """Add ``text`` to the list ``field`` (requests, failed, errors) of the visit in progress, if any."""
@@ -275,6 +316,8 @@ class Browser:
         try:
             page.goto(self.base + path, wait_until="load")
             self._ready(page, visit)
+            visit._counting = False
+            visit.requested_before_interaction = list(visit.requests)
             visit.math = page.evaluate(_MATH_STATE)
             visit.broken_images = page.evaluate(_BROKEN_IMAGES)
             visit.links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map((a) => a.href)")
@@ -282,6 +325,9 @@ class Browser:
             visit.ids = set(page.evaluate("() => [...document.querySelectorAll('[id], a[name]')]"
                                           ".map((e) => e.id || e.getAttribute('name'))"))
             visit.widget_ids = page.evaluate("() => [...document.querySelectorAll('.slx-widget')].map((w) => w.id)")
+            visit.icons_drawn = page.evaluate(_ICONS_DRAWN)
+            visit.first_frames = page.evaluate("() => [...document.querySelectorAll('.slx-widget img.slx-frame')]"
+                                               ".map((img) => img.src)")
             self._screenshot(page, path)
             page.add_script_tag(path=str(AXE))
             visit.accessibility = page.evaluate(_AXE_SERIOUS)
@@ -294,6 +340,8 @@ class Browser:
         finally:
             self.current = None
             visit.failed += self.server_errors[served_before:]
+        visit.received_before_interaction = sum(visit._sizes.get(r, 0) for r in visit._before)
+        visit.document_bytes = sum(visit._sizes.get(r, 0) for r in visit._document_ids)
         return visit
 
     def _ready(self, page, visit: Visit) -> None:
@@ -463,6 +511,145 @@ def test_browsers_find_an_icon(browser, path):
     (such as the redirect at index.html), both exist: no 404 on every visit."""
     icons = browser.visit(path).icons + [browser.base + "favicon.ico"]
     assert all(_http_status(icon) == 200 for icon in icons), icons
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_widget_frames_arrive_only_when_a_control_moves(browser, path):
+    """Before the reader touches a control, a page fetches each static widget's first frame and no other; a
+    moved control shows its frame, and the frame one more step back along it was asked for in advance."""
+    visit = browser.visit(path)
+    assert all(src.startswith(browser.base + "_images/frames/") for src in visit.first_frames), \
+        _listing("widget frames not served as files of their own", [s[:80] for s in visit.first_frames])
+    fetched = {url for url in visit.requested_before_interaction if "/_images/frames/" in url}
+    assert fetched == set(visit.first_frames), _listing("frames fetched before any control moved",
+                                                        sorted(fetched - set(visit.first_frames)))
+    not_asked = [w for w in visit.widgets if w["neighbour"] not in visit.requests]
+    assert not not_asked, _listing("neighbouring frames not asked for in advance", not_asked)
+
+
+def test_touching_a_control_asks_for_the_neighbouring_frames_before_it_moves(browser, quiet_browser):
+    """Focusing (or pressing on) a widget's control asks for the frames one step either side of the one shown,
+    so the first move finds its frame already there; no other frame is fetched."""
+    path = next(p for p in PAGES if browser.visit(p).widget_ids)
+    page = quiet_browser.new_page()
+    try:
+        page.goto(browser.base + path, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        requested = []
+        page.on("request", lambda r: requested.append(r.url))
+        expected = page.evaluate("""() => {
+          const widget = document.querySelector(".slx-widget");
+          const spec = JSON.parse(widget.querySelector(".slx-spec").textContent);
+          const inputs = [...widget.querySelectorAll("input[type=range]")];
+          const at = inputs.map((x) => Number(x.value));
+          const index = (pos) => pos.reduce((k, v, j) => k * spec.shape[j] + v, 0);
+          const near = [];
+          at.forEach((v, i) => [v - 1, v + 1].forEach((w) => {
+            if (w >= 0 && w < spec.shape[i]) near.push(index(at.map((x, j) => (j === i ? w : x))));
+          }));
+          inputs[0].focus();
+          return [...new Set(near.map((k) => new URL(spec.frames[k], document.baseURI).href))];
+        }""")
+        page.wait_for_load_state("networkidle")
+    finally:
+        page.close()
+    frames = {url for url in requested if "/_images/frames/" in url}
+    assert expected and sorted(frames) == sorted(expected)
+
+
+_ICON_FONTS = {("Font Awesome 6 Free", "900"): "fa-solid-900.woff2", ("Font Awesome 6 Free", "400"):
+               "fa-regular-400.woff2", ("Font Awesome 6 Brands", "400"): "fa-brands-400.woff2"}
+
+
+@functools.lru_cache(maxsize=None)
+def _characters_in(font: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(str(font)).getBestCmap())
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_icon_drawn_is_in_the_cut_down_icon_fonts(browser, built_site, path):
+    """The icon fonts hold only the icons the site shows (_assets/sphinx/icon_fonts.py): every character the
+    page draws from them, in the browser's own computed styles, is one they hold."""
+    drawn = browser.visit(path).icons_drawn
+    assert drawn, "every page shows icons (search, menu, colour mode)"
+    webfonts = built_site / "_static" / "vendor" / "fontawesome" / "webfonts"
+    missing = [icon for icon in drawn if icon["codepoint"] not in
+               _characters_in(webfonts / _ICON_FONTS[(icon["family"], icon["weight"])])]
+    assert not missing, _listing("icons missing from their font", missing)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_sends_at_most_its_budget_before_interaction(browser, path):
+    """A first visit (cache off, text gzipped) receives at most BUDGET.bytes before the reader touches a control:
+    the page, its styles, scripts, fonts, figures, MathJax and its fonts, and each widget's first frame."""
+    received = browser.visit(path).received_before_interaction
+    assert 0 < received <= BUDGET.bytes, \
+        f"{received / 1e6:.2f} MB before interaction (budget {BUDGET.bytes / 1e6:g} MB)"
+
+
+@pytest.fixture(scope="module")
+def quiet_browser(playwright):
+    """A browser of its own, without the request routing of ``browser_context`` (each routed request waits on
+    this Python process, which on a busy machine would add its own delays to a timed load)."""
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+    chromium.close()
+
+
+def test_pages_paint_and_load_in_time_on_a_slow_connection(browser, quiet_browser):
+    """On SLOW_MOBILE (1.6 Mbps down, 150 ms round trip), a first visit paints within BUDGET.fcp and fires its
+    load event within BUDGET.load. Timed on the pages that bound the rest: the landing page, the page that
+    receives the most before interaction (the load event waits for its bytes), and the page whose own HTML is
+    largest (the text paints once its start and the head's styles and scripts are in; every page shares the
+    head). Each throttled load takes seconds, so the other pages are held to the byte budget above, measured on
+    every visit. A load over budget is tried once more: the machine may be busy with other tests at that moment,
+    and the budget is about the page, not the machine."""
+    visits = [browser.visit(path) for path in PAGES if path != "index.html"]  # index.html redirects to intro
+    chosen = {"intro.html", max(visits, key=lambda v: v.received_before_interaction).path,
+              max(visits, key=lambda v: v.document_bytes).path}
+    over = []
+    for path in sorted(chosen):
+        for _ in range(2):
+            load = load_page(quiet_browser, browser.base + path, SLOW_MOBILE)
+            if load.first_contentful_paint <= BUDGET.fcp and load.load_event <= BUDGET.load:
+                break
+        assert not load.failed, _listing(f"{path}: requests failed", load.failed)
+        assert load.transferred <= BUDGET.bytes, f"{path}: {load.transferred / 1e6:.2f} MB"
+        if not (load.first_contentful_paint <= BUDGET.fcp and load.load_event <= BUDGET.load):
+            over.append(f"{path}: first paint {load.first_contentful_paint:.2f} s (budget {BUDGET.fcp:g} s), load "
+                        f"event {load.load_event:.2f} s (budget {BUDGET.load:g} s), {load.transferred / 1e6:.2f} MB")
+    assert not over, _listing(f"pages over budget on {SLOW_MOBILE.name}", over)
+
+
+def test_theme_buttons_work_without_the_icon_script(browser, quiet_browser):
+    """The theme's own buttons, drawn from the icon fonts (no fontawesome.js): the colour-mode button switches
+    the mode and shows that mode's icon; code cells get their copy buttons (a deferred script); the search button
+    opens the search dialog, whose query lands on the search page with results."""
+    page = quiet_browser.new_page()
+    try:
+        page.goto(browser.base + "intro.html", wait_until="load")
+        shown = "() => [...document.querySelectorAll('.theme-switch-button i')]" \
+                ".filter((i) => i.offsetWidth > 0).map((i) => i.dataset.mode)"
+        modes = []
+        for _ in range(3):
+            page.click(".theme-switch-button")
+            modes.append((page.evaluate("() => document.documentElement.dataset.mode"), page.evaluate(shown)))
+        assert {mode for mode, _ in modes} == {"light", "dark", "auto"} and modes[-1][0] == "light", modes
+        assert all(icons == [mode] for mode, icons in modes), f"the icon shown is the mode's own: {modes}"
+        page.goto(browser.base + "chapters/01_power_laws.html", wait_until="load")  # its scripts deferred
+        assert page.locator("div.highlight button.copybtn").count() > 0, "copy buttons on the code cells"
+        page.click("button.search-button__button")
+        assert page.evaluate("() => document.getElementById('pst-search-dialog').open")
+        page.fill("#pst-search-dialog input[name=q]", "power law")
+        page.press("#pst-search-dialog input[name=q]", "Enter")
+        page.wait_for_url("**/search.html?q=power+law*")
+        page.locator("#search-results ul.search li").first.wait_for(timeout=10_000)
+    finally:
+        page.close()
 
 
 def test_search_finds_the_chapters(browser):

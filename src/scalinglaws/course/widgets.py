@@ -235,6 +235,8 @@ def _range_input(control: Control, i: int) -> str:
     )
 
 
+# The website's build reads this form and moves the frames into files of their own, fetched when a control moves
+# (_assets/sphinx/widget_frames.py): a change here goes with a change there (a widget it cannot read fails the build).
 _STATIC_TEMPLATE = """<div class="slx-widget" id="slx-{key}">
 <div class="slx-title"><strong>{title}</strong> <em>(pre-computed frames: works without a kernel)</em></div>
 {inputs}
