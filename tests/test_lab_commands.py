@@ -1,45 +1,17 @@
 """The documented commands: serve (killed and restarted on the same ledger file) and grade."""
 import csv
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
+from _labserver import free_port, start_serve
 from scalinglaws.course.lab.grade import main as grade_main
 from scalinglaws.course.lab.serve import read_roster, read_secret
 from scalinglaws.course.lab.world import World, world_seed_for
 
 RUN = {"n_layer": 4, "d_model": 256, "n_heads": 4, "lr": 3e-3, "flop": 1e16}
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(folder, port):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "scalinglaws.course.lab.serve", "--db", str(folder / "lab.sqlite"),
-         "--secret-file", str(folder / "secret.txt"), "--roster", str(folder / "roster.txt"),
-         "--tokens-out", str(folder / "tokens.csv"), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return process
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(process.stderr.read())
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the service did not start")
 
 
 def _call(port, token, method, path, body=None):
@@ -61,8 +33,8 @@ def folder(tmp_path):
 
 
 def test_a_killed_service_restarts_on_its_ledger_and_grading_reads_it(folder):
-    port = _free_port()
-    first = _start(folder, port)
+    port = free_port()
+    first = start_serve(folder, port)
     try:
         tokens = {row["student"]: row["token"] for row in csv.DictReader(open(folder / "tokens.csv"))}
         assert set(tokens) == {"ann", "ben"}
@@ -71,7 +43,7 @@ def test_a_killed_service_restarts_on_its_ledger_and_grading_reads_it(folder):
     finally:
         first.kill()  # no clean shutdown: what was answered must already be on disk
         first.wait()
-    second = _start(folder, port)
+    second = start_serve(folder, port)
     try:
         status, me = _call(port, tokens["ann"], "GET", "/v1/me")
         assert status == 200 and me["runs"] == 3 and me["spent_flop"] == 3 * (
