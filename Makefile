@@ -65,10 +65,10 @@ serve: book
 # OpenBLAS's own threads on top of them oversubscribe the machine (measured: 103 s against 91 s on 2 cores).
 PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 PYTEST_ARGS ?=
-# Gadre et al.'s table (chapters 4, 5 and 7, practice 5, their tests and benchmarks, the lab's anchor refit) is read from a
-# checked copy beside the repository, ../shared/data/gadre2024, when there is one and SCALINGLAWS_GADRE2024 is
-# not set; otherwise the loader uses the user's cached copy or fetches it from the authors' release
-# (scalinglaws.runs).
+# Gadre et al.'s table (chapters 4, 5 and 7, practice 5, their tests and benchmarks, the lab's anchor refit) is
+# read from a checked copy beside the repository, ../shared/data/gadre2024, when there is one and
+# SCALINGLAWS_GADRE2024 is not set; otherwise the loader uses the user's cached copy or fetches it from the
+# authors' release (scalinglaws.runs).
 GADRE2024_COPY := $(abspath $(CURDIR)/../shared/data/gadre2024)
 ifeq ($(origin SCALINGLAWS_GADRE2024),undefined)
 ifneq ($(wildcard $(GADRE2024_COPY)/runs.csv),)
