@@ -27,6 +27,7 @@ import numpy as np
 
 from scalinglaws.course import checks
 from scalinglaws.course.layout import fit_lines
+from scalinglaws.course.roster import check_student_id
 from scalinglaws.course.lab.ledger import LabError, Ledger, Prediction
 from scalinglaws.course.lab.scoring import read_prediction
 from scalinglaws.course.lab.world import (LAB_BUDGET_FLOP, LR_RANGE, MAX_RUN_FLOP, MENU_D_MODEL, MENU_LAYERS,
@@ -60,18 +61,12 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _valid_id(student: str) -> str:
-    if not isinstance(student, str) or not student or any(ch.isspace() for ch in student) or "," in student:
-        raise ValueError(f"a student id must be non-empty with no spaces or commas; got {student!r}")
-    return student
-
-
 def register_roster(ledger: Ledger, secret: bytes, students: Iterable[str],
                     budget_flop: int = LAB_BUDGET_FLOP) -> dict[str, str]:
     """Register every student (idempotent) and return student -> current token, for every student of the ledger
     whose token is not revoked. A registered student keeps their runs, token generation and revocation."""
     for student in students:
-        ledger.add_student(_valid_id(student), token_digest(token_for(secret, student)), budget_flop)
+        ledger.add_student(check_student_id(student), token_digest(token_for(secret, student)), budget_flop)
     return {student: token_for(secret, student, generation)
             for student, generation, revoked in ledger.roster() if not revoked}
 
