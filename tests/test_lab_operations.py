@@ -19,7 +19,7 @@ from scalinglaws.course.lab.serve import read_roster, read_secret
 from scalinglaws.course.lab.service import register_roster
 from scalinglaws.course.lab.world import RunSpec
 
-from _labserver import LabServer, free_port, read_all, responses, start_serve, tokens_of
+from _labserver import SHORT_BUSY, LabServer, free_port, read_all, responses, start_serve, tokens_of
 
 RUN = dict(n_layer=4, d_model=256, n_heads=4, lr=3e-3, tokens=1_000_000)
 COST = RunSpec.make(**RUN).flop
@@ -27,7 +27,7 @@ COST = RunSpec.make(**RUN).flop
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    server = LabServer(tmp_path_factory.mktemp("ops") / "lab.sqlite")
+    server = LabServer(tmp_path_factory.mktemp("ops") / "lab.sqlite", limits=SHORT_BUSY)
     yield server
     server.stop()
 
