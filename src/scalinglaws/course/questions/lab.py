@@ -60,6 +60,8 @@ def _a2(method: str = "parabola") -> float:
     return float(fit_approach2(*_arrays(_campaign_runs()), method=method).a)
 
 
+# Fits the campaign (Approaches 2 and 3) once per target: the check, its hints and look-alikes share the fit.
+@lru_cache(maxsize=None)
 def _prediction(target_flop: float = TARGET_FLOP) -> tuple[float, float]:
     guess = predict(_campaign_runs(), target_flop)
     return guess.N_opt, guess.loss

@@ -1,6 +1,8 @@
 """Practice questions for chapters/05_overtraining.ipynb (solutions/05_overtraining.ipynb)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from scalinglaws.course.checks import Hint, LookAlike, Question, register
@@ -79,6 +81,8 @@ REAL_SET = "rpj"
 """The training set of the real-runs questions: RedPajama, the one of Gadre et al.'s Fig. 1."""
 
 
+# The real-runs questions fit once: every check, hint and look-alike shares the fit.
+@lru_cache(maxsize=None)
 def _real() -> Reproduction:
     return reproduce(REAL_SET)
 
@@ -88,6 +92,7 @@ def _seven(rep: Reproduction):
     return rep.held_out.take(rep.held_out.shape == "open_lm_7b")
 
 
+@lru_cache(maxsize=None)
 def _real_law(training_set: str = REAL_SET, runs: str = "fit", loss: str = FIT_LOSS):
     """The over-training law fitted to one training set's five fitting runs (or to all its small runs)."""
     every = reproduce(training_set).runs
