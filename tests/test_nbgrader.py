@@ -50,7 +50,7 @@ def course(tmp_path_factory, gradebook):
     blank, key = released(folder, "07_limits"), source(folder, "07_limits")
     for student, nb in [("key", key), ("blank", blank), ("partial", answered(blank, key, 3))]:
         submit(folder, "07_limits", student, nb)
-    _nbgrader(folder, "autograde", "07_limits")
+    (folder / "autograde.log").write_text(_nbgrader(folder, "autograde", "07_limits"))
     assert classroom.nbgrader_api(folder).generate_feedback("07_limits")["success"]
     return folder
 
@@ -83,6 +83,20 @@ def test_the_feedback_names_each_questions_result(course):
         qid = cell.metadata["nbgrader"]["grade_id"]
         assert f"{'✅' if n < 3 else '⏳'} {qid}:" in html, qid
     assert "3.0 / 8.0" in html
+
+
+EXPLAINED = ("Kernel is running over TCP without encryption", "KeyboardInterrupt caught in kernel.")
+"""The lines besides INFO that instructor.md ("What nbgrader autograde prints") explains for an ordinary class."""
+
+
+def test_autograde_prints_only_what_the_instructor_guide_explains(course):
+    """Three ordinary submissions: every line of ``nbgrader autograde`` is INFO or one that instructor.md explains
+    (SQLAlchemy's warning about nbgrader's submission rows is hidden by ``configure``)."""
+    guide = (ROOT / "instructor.md").read_text(encoding="utf-8")
+    assert all(line in guide for line in EXPLAINED)
+    log = (course / "autograde.log").read_text().splitlines()
+    other = [line for line in log if line.strip() and "| INFO]" not in line and not any(e in line for e in EXPLAINED)]
+    assert not other, "\n".join(other)
 
 
 def test_the_course_folder_may_be_given_under_home_and_is_created(tmp_path, monkeypatch, capsys):

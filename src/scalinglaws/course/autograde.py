@@ -204,4 +204,17 @@ def configure(c: Any) -> None:
     c.Autograde.autograde_preprocessors = [SealedExecute if p is Execute else p for p in grading]
     c.Autograde.sanitize_preprocessors = [RepairSubmission, *sanitizing]
     c.OverwriteCells.add_missing_cells = True  # a deleted test cell comes back, and is judged
+    _quiet_gradebook_warnings()
+
+
+def _quiet_gradebook_warnings() -> None:
+    """Hide SQLAlchemy 2's SAWarning "Object of type <Submitted...> not in session, add operation along ... will
+    not proceed", printed three times per new submission: nbgrader 0.9's ``Gradebook.add_submission`` builds the
+    submission's rows before ``db.add(submission)``, which then adds them all, so nothing is lost (every score test
+    reads them back)."""
+    import warnings
+
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", message=r"Object of type <Submitted", category=SAWarning)
 
